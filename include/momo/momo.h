@@ -1,0 +1,11 @@
+/* include/momo/momo.h - the whole public API of libmomo. */
+#ifndef MOMO_H
+#define MOMO_H
+
+#include "momo/error.h"
+#include "momo/log.h"
+#include "momo/dataset.h"
+#include "momo/config.h"
+#include "momo/util.h"
+
+#endif
