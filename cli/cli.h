@@ -134,4 +134,37 @@ struct cli_strs {
 int cli_split_commas(const char *s, struct cli_strs *out);  /* 0 or -1 */
 void cli_strs_release(struct cli_strs *s);
 
+/*---- The options of every strategy command ----*/
+
+struct cli_run {
+    const char *data, *config, *symbols;
+    struct cli_list sets;
+    int32_t from, to;
+    long jobs;
+    /* filled by cli_run_load */
+    momo_config *cfg;
+    momo_dataset *ds;
+    momo_engine *eng;
+    momo_window win;
+    struct cli_strs syms;
+};
+
+#define CLI_RUN_OPTS(r)                                                    \
+    { "data", 'd', CLI_STRING, &(r)->data, "DATASET",                      \
+      "dataset file (from 'momo data import' or 'momo data synth')" },     \
+    { "config", 'c', CLI_STRING, &(r)->config, "FILE", "YAML config" },    \
+    { "set", 's', CLI_LIST, &(r)->sets, "NAME=VALUE",                      \
+      "override one parameter (repeatable; see 'momo config schema')" },   \
+    { "symbols", 0, CLI_STRING, &(r)->symbols, "A,B,...",                  \
+      "trade only these symbols (as if only they were loaded)" },          \
+    { "from", 0, CLI_DATE, &(r)->from, "DATE",                             \
+      "first date of the window, YYYY-MM-DD (history before it feeds "     \
+      "indicators)" },                                                     \
+    { "to", 0, CLI_DATE, &(r)->to, "DATE", "last date of the window" }
+
+/* Load the config (file + --set), open the dataset and build the engine.
+ * On failure `err` says why; cli_run_release frees what was loaded. */
+int cli_run_load(struct cli_run *r, momo_err *err);
+void cli_run_release(struct cli_run *r);
+
 #endif

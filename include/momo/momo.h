@@ -7,5 +7,6 @@
 #include "momo/dataset.h"
 #include "momo/config.h"
 #include "momo/util.h"
+#include "momo/backtest.h"
 
 #endif

@@ -62,6 +62,10 @@ int     core_weekday(int32_t days);
  * "1,5" is not one). Correctly rounded. 0 on success, -1 otherwise. */
 int core_parse_double(const char *s, size_t len, double *out);
 
+/* Shortest text that reads back to exactly `v` ("0.1", "1e-06"); "nan"
+ * and "inf" as such. buf must hold 32 bytes. Returns buf. */
+char *core_fmt_double(double v, char *buf);
+
 /*---- Bounded growing string ----*/
 struct core_buf {
     char  *s;       /* NUL-terminated when n > 0 or after core_buf_cstr */
@@ -89,6 +93,19 @@ int core_mkdir_p(const char *path, momo_err *err);
  * Caller frees *data with core_free. At most `max` bytes. */
 int core_read_file(const char *path, size_t max, char **data, size_t *n,
                    momo_err *err);
+
+/*---- Parallel loops ----*/
+
+/* Run fn(ctx, i) for every i in [0, n) on up to `threads` threads
+ * (0 = the number of cores). Items are handed out in fixed contiguous
+ * chunks, so which thread runs an item never changes a result as long
+ * as fn(ctx, i) writes only item i's outputs. Returns MOMO_OK or
+ * MOMO_ENOMEM / MOMO_EINTERNAL when threads could not be started (the
+ * loop then runs on the calling thread). */
+int core_parallel_for(size_t n, int threads, void (*fn)(void *ctx, size_t i),
+                      void *ctx);
+/* Number of online cores (at least 1). */
+int core_ncpu(void);
 
 /*---- Time ----*/
 double core_now(void);   /* monotonic seconds */

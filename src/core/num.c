@@ -8,6 +8,7 @@
  * decimal syntax is accepted: no "nan", "inf", hex or thousands commas.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +104,18 @@ int core_parse_double(const char *s, size_t len, double *out)
         *out = v;
     }
     return 0;
+}
+
+char *core_fmt_double(double v, char *buf)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, 32, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, v);
+        if (prec == 17 || strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
 }

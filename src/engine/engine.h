@@ -1,0 +1,87 @@
+/* src/engine/engine.h - the engine's interface to other modules.
+ *
+ * struct momo_engine is the shared precompute (precompute.c); a run
+ * (run.c) is one pass over the calendar that fills a workspace with the
+ * equity rows, per-trade statistics and, when asked, the trade records.
+ * Turning those into metrics is the metrics module's job.
+ */
+#ifndef MOMO_ENGINE_H
+#define MOMO_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "momo/backtest.h"
+
+/* A candidate of one day: eligible, RSI defined; sorted by score
+ * descending, then symbol. */
+struct eng_cand {
+    uint32_t sym;          /* engine symbol index */
+    uint32_t bar;          /* bar index; bit 31: close > SMA(sma_fast) */
+    double score;
+    double rsi;
+};
+#define ENG_ABOVE_SMA 0x80000000u
+
+struct eng_sym {
+    uint32_t ds_sym;       /* dataset symbol index */
+    int cls;               /* asset class (stock or crypto) */
+    momo_series s;
+};
+
+struct momo_engine {
+    const momo_dataset *ds;
+    momo_params pre_params;    /* the parameters the precompute used */
+    size_t n_sym;
+    struct eng_sym *syms;      /* traded symbols, name order */
+    uint32_t *ds_syms;         /* syms[i].ds_sym, for the public getter */
+    int has_stock, has_crypto;
+    size_t n_days;
+    int32_t *days;             /* calendar */
+    size_t *cand_start;        /* n_days + 1 offsets into cands */
+    struct eng_cand *cands;
+    /* regimes (STRATEGY.md 9), per calendar day; NULL when not computed */
+    uint8_t *regime;
+};
+
+/* Why a run ended a trade, and when within the day (trades.csv order). */
+struct eng_run_opts {
+    int32_t from, to;
+    int record_trades;
+};
+
+/* Running statistics of a run's closed trades. */
+struct eng_trade_acc {
+    size_t n, wins, losses;
+    double gross_win, gross_loss;     /* both >= 0 */
+    double sum_pnl, sum_bars;
+    double r_mean, r_m2;              /* Welford: R = pnl / (E stop q) */
+};
+
+/* What one run leaves in a workspace. */
+struct eng_out {
+    momo_equity_row *eq;       /* n_eq rows */
+    size_t n_eq;
+    size_t n_trades;
+    momo_trade *trades;        /* when record_trades; n_trades entries */
+    struct eng_trade_acc acc;
+    double periods_per_year;
+};
+
+struct eng_ws;   /* workspace internals (run.c) */
+
+int eng_ws_new(const struct momo_engine *eng, struct eng_ws **out);
+void eng_ws_free(struct eng_ws *ws);
+/* One run. `out` points into the workspace until the next run. */
+int eng_run(struct eng_ws *ws, const momo_params *p,
+            const struct eng_run_opts *o, const struct eng_out **out,
+            momo_err *err);
+
+/* Periods per year (STRATEGY.md 11.17) for a window of calendar rows. */
+double eng_periods_per_year(const struct momo_engine *eng, size_t d0,
+                            size_t d1);
+/* Calendar indices of a window: [*d0, *d1]; MOMO_EINVAL when empty. */
+int eng_window(const struct momo_engine *eng, int32_t from, int32_t to,
+               size_t *d0, size_t *d1, momo_err *err);
+
+#endif

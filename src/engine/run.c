@@ -1,0 +1,426 @@
+/* run.c - one backtest: a single pass over the calendar.
+ *
+ * In:  the shared precompute (candidates per day), the run's parameters
+ *      and window, a workspace allocated once per thread.
+ * Out: equity rows, per-trade statistics and, on request, trade records,
+ *      all inside the workspace.
+ *
+ * Each calendar date follows STRATEGY.md 11.10 as docs/methods.md spells
+ * it out: (a) exits at the open, (b) entry fills, (c) intraday exits,
+ * (d) the close: highest highs, bars held, marking, then the decisions
+ * that become tomorrow's orders. Only open positions, pending orders and
+ * the head of the day's candidate list are visited, so a run costs about
+ * (days x positions), and nothing is allocated inside the loop (trade
+ * records, when asked for, grow geometrically).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "engine/engine.h"
+#include "strategy/strategy.h"
+
+struct pos {
+    uint32_t sym;
+    int cls;
+    double units, qty;
+    double entry, entry_comm;   /* slipped fill price, its commission */
+    double high;                /* H: highest high since entry */
+    double min_low, max_high;   /* for MAE / MFE */
+    double score, rsi;
+    uint32_t entry_bar, next_bar;
+    int bars_held, flag_time, sold;
+    int32_t entry_date;
+};
+
+struct order {
+    uint32_t sym;
+    uint32_t target;            /* bar index at whose open it fills */
+    double units, score, rsi;
+};
+
+struct eng_ws {
+    const struct momo_engine *eng;
+    uint8_t *busy;              /* per symbol: held or pending */
+    struct pos *pos;            /* sorted by sym; at most n_sym */
+    size_t n_pos;
+    struct order *ord;          /* oldest first; at most n_sym */
+    size_t n_ord;
+    momo_equity_row *eq;        /* n_days */
+    momo_trade *rec;            /* recorded trades */
+    size_t cap_rec;
+    int rec_failed;
+    struct eng_out out;
+    struct eng_trade_acc acc;
+};
+
+int eng_ws_new(const struct momo_engine *eng, struct eng_ws **out)
+{
+    struct eng_ws *ws = core_calloc(1, sizeof(*ws));
+
+    *out = NULL;
+    if (!ws)
+        return MOMO_ENOMEM;
+    ws->eng = eng;
+    ws->busy = core_calloc(eng->n_sym, 1);
+    ws->pos = core_calloc(eng->n_sym, sizeof(*ws->pos));
+    ws->ord = core_calloc(eng->n_sym, sizeof(*ws->ord));
+    ws->eq = core_calloc(eng->n_days, sizeof(*ws->eq));
+    if (!ws->busy || !ws->pos || !ws->ord || !ws->eq) {
+        eng_ws_free(ws);
+        return MOMO_ENOMEM;
+    }
+    *out = ws;
+    return MOMO_OK;
+}
+
+void eng_ws_free(struct eng_ws *ws)
+{
+    if (!ws)
+        return;
+    core_free(ws->busy);
+    core_free(ws->pos);
+    core_free(ws->ord);
+    core_free(ws->eq);
+    core_free(ws->rec);
+    core_free(ws);
+}
+
+/*---- Closing a position ----*/
+
+struct day {
+    const momo_params *p;
+    int32_t date;
+    double cash;
+    int record;
+};
+
+static void close_pos(struct eng_ws *ws, struct day *dy, struct pos *ps,
+                      double raw_px, int type, uint32_t exit_bar)
+{
+    const momo_params *p = dy->p;
+    double px = strat_sell_price(p, ps->cls, raw_px);
+    double comm = strat_commission(p, ps->cls, ps->qty, px);
+    double pnl = (ps->qty * px - comm) - (ps->qty * ps->entry +
+                                          ps->entry_comm);
+    double risk = ps->entry * strat_stop_frac(p, ps->cls) * ps->qty;
+    struct eng_trade_acc *a = &ws->acc;
+    double r = pnl / risk, delta;
+
+    dy->cash = dy->cash + (ps->qty * px - comm);
+    ps->sold = 1;
+    ws->busy[ps->sym] = 0;
+    /* running trade statistics (Welford for the R deviation) */
+    a->n++;
+    a->sum_pnl += pnl;
+    a->sum_bars += (double)(exit_bar - ps->entry_bar);
+    if (pnl > 0) {
+        a->wins++;
+        a->gross_win += pnl;
+    } else if (pnl < 0) {
+        a->losses++;
+        a->gross_loss += -pnl;
+    }
+    delta = r - a->r_mean;
+    a->r_mean += delta / (double)a->n;
+    a->r_m2 += delta * (r - a->r_mean);
+    if (dy->record && !ws->rec_failed) {
+        momo_trade *t;
+
+        if (core_grow((void **)&ws->rec, &ws->cap_rec, a->n,
+                      sizeof(*ws->rec), 0) != MOMO_OK) {
+            ws->rec_failed = 1;
+            return;
+        }
+        t = &ws->rec[a->n - 1];
+        memset(t, 0, sizeof(*t));
+        t->sym = ws->eng->syms[ps->sym].ds_sym;
+        t->asset_class = ps->cls;
+        t->entry_date = ps->entry_date;
+        t->exit_date = dy->date;
+        t->entry_price = ps->entry;
+        t->exit_price = px;
+        t->quantity = ps->qty;
+        t->exit_type = type;
+        t->pnl = pnl;
+        t->return_pct = pnl / (ps->entry * ps->qty);
+        t->bars_held = (int)(exit_bar - ps->entry_bar);
+        t->entry_commission = ps->entry_comm;
+        t->exit_commission = comm;
+        t->score = ps->score;
+        t->rsi = ps->rsi;
+        t->mae = fmin(ps->min_low, px) / ps->entry - 1.0;
+        t->mfe = fmax(ps->max_high, px) / ps->entry - 1.0;
+    }
+}
+
+/* Drop sold positions, keeping symbol order. */
+static void compact_positions(struct eng_ws *ws)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < ws->n_pos; i++)
+        if (!ws->pos[i].sold)
+            ws->pos[k++] = ws->pos[i];
+    ws->n_pos = k;
+}
+
+static int has_bar(const momo_series *s, uint32_t bar, int32_t date)
+{
+    return bar < s->n && s->date[bar] == date;
+}
+
+/*---- The phases of one date ----*/
+
+/* (a) time exits and gaps through the stop or target, at the open */
+static void exits_at_open(struct eng_ws *ws, struct day *dy)
+{
+    for (size_t i = 0; i < ws->n_pos; i++) {
+        struct pos *ps = &ws->pos[i];
+        const momo_series *s = &ws->eng->syms[ps->sym].s;
+        uint32_t b = ps->next_bar;
+        struct strat_levels lv;
+
+        if (!has_bar(s, b, dy->date))
+            continue;
+        if (ps->flag_time) {
+            close_pos(ws, dy, ps, s->open[b], MOMO_EXIT_TIME, b);
+            continue;
+        }
+        strat_levels(dy->p, ps->cls, ps->entry, ps->high, &lv);
+        if (s->open[b] <= lv.stop)
+            close_pos(ws, dy, ps, s->open[b],
+                      lv.trailing ? MOMO_EXIT_TRAILING_STOP
+                                  : MOMO_EXIT_STOP_LOSS, b);
+        else if (s->open[b] >= lv.target && s->low[b] > lv.stop)
+            close_pos(ws, dy, ps, s->open[b], MOMO_EXIT_PROFIT_TARGET, b);
+    }
+    compact_positions(ws);
+}
+
+static void insert_position(struct eng_ws *ws, const struct pos *np)
+{
+    size_t i = ws->n_pos;
+
+    while (i > 0 && ws->pos[i - 1].sym > np->sym) {
+        ws->pos[i] = ws->pos[i - 1];
+        i--;
+    }
+    ws->pos[i] = *np;
+    ws->n_pos++;
+}
+
+/* (b) entry orders due today, oldest first (the order array's order) */
+static void fill_orders(struct eng_ws *ws, struct day *dy)
+{
+    const momo_params *p = dy->p;
+    size_t k = 0;
+
+    for (size_t i = 0; i < ws->n_ord; i++) {
+        struct order *o = &ws->ord[i];
+        const struct eng_sym *sy = &ws->eng->syms[o->sym];
+        const momo_series *s = &sy->s;
+        uint32_t b = o->target;
+        struct pos np;
+        double px, units;
+
+        if (!has_bar(s, b, dy->date)) {
+            ws->ord[k++] = *o;            /* still pending */
+            continue;
+        }
+        px = strat_buy_price(p, sy->cls, s->open[b]);
+        units = strat_fill_units(p, sy->cls, o->units, s->volume[b], px,
+                                 dy->cash);
+        if (units <= 0) {
+            ws->busy[o->sym] = 0;         /* cancelled */
+            continue;
+        }
+        memset(&np, 0, sizeof(np));
+        np.sym = o->sym;
+        np.cls = sy->cls;
+        np.units = units;
+        np.qty = units * strat_unit(p, sy->cls);
+        np.entry = px;
+        np.entry_comm = strat_commission(p, sy->cls, np.qty, px);
+        np.high = s->high[b];
+        np.min_low = s->low[b];
+        np.max_high = s->high[b];
+        np.score = o->score;
+        np.rsi = o->rsi;
+        np.entry_bar = b;
+        np.next_bar = b;
+        np.entry_date = dy->date;
+        dy->cash = dy->cash - (np.qty * px + np.entry_comm);
+        insert_position(ws, &np);
+    }
+    ws->n_ord = k;
+}
+
+/* (c) stops and targets touched during the day */
+static void exits_intraday(struct eng_ws *ws, struct day *dy)
+{
+    for (size_t i = 0; i < ws->n_pos; i++) {
+        struct pos *ps = &ws->pos[i];
+        const momo_series *s = &ws->eng->syms[ps->sym].s;
+        uint32_t b = ps->next_bar;
+        struct strat_levels lv;
+
+        if (!has_bar(s, b, dy->date) || b == ps->entry_bar)
+            continue;
+        strat_levels(dy->p, ps->cls, ps->entry, ps->high, &lv);
+        if (s->low[b] <= lv.stop)
+            close_pos(ws, dy, ps, lv.stop,
+                      lv.trailing ? MOMO_EXIT_TRAILING_STOP
+                                  : MOMO_EXIT_STOP_LOSS, b);
+        else if (s->high[b] >= lv.target)
+            close_pos(ws, dy, ps, lv.target, MOMO_EXIT_PROFIT_TARGET, b);
+    }
+    compact_positions(ws);
+}
+
+/* (d) the close: H, bars held, time flags; returns the marked equity */
+static double close_of_day(struct eng_ws *ws, struct day *dy)
+{
+    double equity = dy->cash;
+
+    for (size_t i = 0; i < ws->n_pos; i++) {
+        struct pos *ps = &ws->pos[i];
+        const momo_series *s = &ws->eng->syms[ps->sym].s;
+        uint32_t b = ps->next_bar;
+
+        if (has_bar(s, b, dy->date)) {
+            if (s->high[b] > ps->high)
+                ps->high = s->high[b];
+            if (s->high[b] > ps->max_high)
+                ps->max_high = s->high[b];
+            if (s->low[b] < ps->min_low)
+                ps->min_low = s->low[b];
+            ps->bars_held++;
+            if (ps->bars_held >= dy->p->max_holding_days)
+                ps->flag_time = 1;
+            ps->next_bar = b + 1;
+        }
+        equity = equity + ps->qty * s->close[ps->next_bar - 1];
+    }
+    return equity;
+}
+
+/* The day's decisions: candidates in score order become orders. */
+static void decide(struct eng_ws *ws, const momo_params *p, size_t d,
+                   double equity)
+{
+    const struct momo_engine *eng = ws->eng;
+    const struct eng_cand *c = eng->cands + eng->cand_start[d];
+    const struct eng_cand *end = eng->cands + eng->cand_start[d + 1];
+    size_t slots = ws->n_pos + ws->n_ord;
+    double scale = 1.0;
+
+    if (slots >= (size_t)p->max_positions)
+        return;
+    if (p->regime_enabled && eng->regime)
+        scale = p->risk_scale[eng->regime[d]];
+    if (!(scale > 0))
+        return;
+    for (; c < end; c++) {
+        const struct eng_sym *sy;
+        uint32_t bar;
+        double units;
+        struct order *o;
+
+        if (c->score < p->momentum_threshold)
+            break;
+        if (ws->busy[c->sym] || c->rsi < p->rsi_min || c->rsi > p->rsi_max)
+            continue;
+        if (p->trend_filter && !(c->bar & ENG_ABOVE_SMA))
+            continue;
+        sy = &eng->syms[c->sym];
+        bar = c->bar & ~ENG_ABOVE_SMA;
+        units = strat_size_units(p, sy->cls, equity, sy->s.close[bar],
+                                 scale);
+        if (units <= 0)
+            continue;
+        o = &ws->ord[ws->n_ord++];
+        o->sym = c->sym;
+        o->target = bar + 1 + (uint32_t)p->entry_delay_bars;
+        o->units = units;
+        o->score = c->score;
+        o->rsi = c->rsi;
+        ws->busy[c->sym] = 1;
+        if (++slots >= (size_t)p->max_positions)
+            break;
+    }
+}
+
+/* Last date: cancel orders, sell everything at its last close. */
+static void end_of_period(struct eng_ws *ws, struct day *dy)
+{
+    for (size_t i = 0; i < ws->n_ord; i++)
+        ws->busy[ws->ord[i].sym] = 0;
+    ws->n_ord = 0;
+    for (size_t i = 0; i < ws->n_pos; i++) {
+        struct pos *ps = &ws->pos[i];
+        const momo_series *s = &ws->eng->syms[ps->sym].s;
+
+        close_pos(ws, dy, ps, s->close[ps->next_bar - 1],
+                  MOMO_EXIT_END_OF_PERIOD, ps->next_bar - 1);
+    }
+    ws->n_pos = 0;
+}
+
+int eng_run(struct eng_ws *ws, const momo_params *p,
+            const struct eng_run_opts *o, const struct eng_out **out,
+            momo_err *err)
+{
+    const struct momo_engine *eng = ws->eng;
+    struct day dy;
+    size_t d0, d1;
+    double A, growth;
+    int rc;
+
+    *out = NULL;
+    rc = eng_window(eng, o->from, o->to, &d0, &d1, err);
+    if (rc != MOMO_OK)
+        return rc;
+    memset(ws->busy, 0, eng->n_sym);
+    memset(&ws->acc, 0, sizeof(ws->acc));
+    ws->n_pos = ws->n_ord = 0;
+    ws->rec_failed = 0;
+    A = eng_periods_per_year(eng, d0, d1);
+    growth = 1.0 + p->cash_rate / A;
+    dy.p = p;
+    dy.cash = p->initial_capital;
+    dy.record = o->record_trades;
+    for (size_t d = d0; d <= d1; d++) {
+        momo_equity_row *row = &ws->eq[d - d0];
+        double equity;
+
+        dy.date = eng->days[d];
+        exits_at_open(ws, &dy);
+        fill_orders(ws, &dy);
+        exits_intraday(ws, &dy);
+        if (d > d0 && p->cash_rate != 0)
+            dy.cash = dy.cash * growth;
+        equity = close_of_day(ws, &dy);
+        if (d == d1) {
+            end_of_period(ws, &dy);
+            equity = dy.cash;
+        }
+        row->date = dy.date;
+        row->equity = equity;
+        row->cash = dy.cash;
+        row->positions = (int)ws->n_pos;
+        if (d < d1)
+            decide(ws, p, d, equity);
+    }
+    if (ws->rec_failed)
+        return momo_err_set(err, MOMO_ENOMEM,
+                            "out of memory recording trades");
+    ws->out.eq = ws->eq;
+    ws->out.n_eq = d1 - d0 + 1;
+    ws->out.trades = o->record_trades ? ws->rec : NULL;
+    ws->out.n_trades = ws->acc.n;
+    ws->out.acc = ws->acc;
+    ws->out.periods_per_year = A;
+    *out = &ws->out;
+    return MOMO_OK;
+}

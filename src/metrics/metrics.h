@@ -1,0 +1,22 @@
+/* src/metrics/metrics.h - a run's numbers (STRATEGY.md 8, 11.17). */
+#ifndef MOMO_METRICS_H
+#define MOMO_METRICS_H
+
+#include <stddef.h>
+
+#include "engine/engine.h"
+#include "momo/backtest.h"
+
+/* Every metric of one run from its equity rows and trade statistics.
+ * `rf` is metrics.risk_free (annual). Undefined metrics are NaN. */
+void met_compute(const struct eng_out *o, double rf, momo_metrics *m);
+
+/* The equity-curve part alone: for curves that did not come from a run
+ * (Monte Carlo paths, benchmarks). Trade metrics are left NaN. */
+void met_from_equity(const momo_equity_row *eq, size_t n, double A,
+                     double rf, momo_metrics *m);
+
+/* Drawdown series 1 - E_t / peak_t of equity values e[0..n) into dd. */
+void met_drawdowns(const double *e, size_t n, double *dd);
+
+#endif

@@ -1,0 +1,120 @@
+/* src/strategy/strategy.h - the strategy's rules as pure functions.
+ *
+ * Scores (STRATEGY.md 3), sizing (5), stop and target levels (6) and the
+ * cost model (7), exactly as docs/methods.md writes them out. The engine
+ * drives these for a backtest and ops drives the same ones for paper
+ * trading, so both trade by the same arithmetic.
+ *
+ * Quantities are counted in units: shares for stocks, lots of
+ * execution.crypto_lot for crypto. quantity = units * unit size.
+ */
+#ifndef MOMO_STRATEGY_H
+#define MOMO_STRATEGY_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "momo/config.h"
+#include "momo/dataset.h"
+
+/* Percentile scores of m[0..n) (one asset class, one day): rank 1 for
+ * the lowest, ties share their average rank, score = 100 (rank-1)/(n-1),
+ * 100 when n = 1. `items` is scratch of n entries. */
+struct strat_rank_item {
+    double m;
+    uint32_t k;
+};
+void strat_rank_scores(const double *m, size_t n,
+                       struct strat_rank_item *items, double *score);
+
+/* Raw momentum from the four ROCs (NaN when any is undefined). */
+static inline double strat_momentum(const momo_params *p, const double *roc)
+{
+    return ((p->weights[0] * roc[0] + p->weights[1] * roc[1]) +
+            p->weights[2] * roc[2]) + p->weights[3] * roc[3];
+}
+
+static inline int strat_is_crypto(int cls)
+{
+    return cls == MOMO_CRYPTO;
+}
+
+static inline double strat_stop_frac(const momo_params *p, int cls)
+{
+    return strat_is_crypto(cls) ? p->stop_loss_crypto : p->stop_loss_stock;
+}
+
+static inline double strat_target_frac(const momo_params *p, int cls)
+{
+    return strat_is_crypto(cls) ? p->profit_target_crypto
+                                : p->profit_target_stock;
+}
+
+static inline double strat_slip(const momo_params *p, int cls)
+{
+    return (strat_is_crypto(cls) ? p->slippage_bps_crypto
+                                 : p->slippage_bps_stock) / 10000.0;
+}
+
+static inline double strat_min_price(const momo_params *p, int cls)
+{
+    return strat_is_crypto(cls) ? p->min_price_crypto : p->min_price;
+}
+
+static inline double strat_unit(const momo_params *p, int cls)
+{
+    return strat_is_crypto(cls) ? p->crypto_lot : 1.0;
+}
+
+static inline double strat_buy_price(const momo_params *p, int cls,
+                                     double px)
+{
+    return px * (1.0 + strat_slip(p, cls));
+}
+
+static inline double strat_sell_price(const momo_params *p, int cls,
+                                      double px)
+{
+    return px * (1.0 - strat_slip(p, cls));
+}
+
+/* Commission of one order of quantity `q` at (slipped) price `price`. */
+static inline double strat_commission(const momo_params *p, int cls,
+                                      double q, double price)
+{
+    if (strat_is_crypto(cls))
+        return (q * price) * (p->fee_bps_crypto / 10000.0);
+    return fmax(p->commission_min, p->commission_per_share * q);
+}
+
+/* Units to order at a decision (STRATEGY.md 5): from the equity of the
+ * close, the close, and the day's risk scale. 0 means no order. */
+double strat_size_units(const momo_params *p, int cls, double equity,
+                        double close, double scale);
+
+/* Units that fill (STRATEGY.md 11.11): the order's units cut by the fill
+ * ratio, the volume participation cap and the cash available. */
+double strat_fill_units(const momo_params *p, int cls, double units,
+                        double bar_volume, double price, double cash);
+
+/* Stop and target levels of a position entered at E with highest high H
+ * (STRATEGY.md 6). `trailing` says whether the trailing level is the
+ * stop (strictly above the fixed one). */
+struct strat_levels {
+    double stop, target;
+    int trailing;
+};
+
+static inline void strat_levels(const momo_params *p, int cls, double entry,
+                                double high, struct strat_levels *lv)
+{
+    double fixed = entry * (1.0 - strat_stop_frac(p, cls));
+    double trail = high * (1.0 - p->trailing_stop_distance);
+
+    lv->trailing = trail > fixed;
+    lv->stop = lv->trailing ? trail : fixed;
+    lv->target = entry * (1.0 + strat_target_frac(p, cls));
+}
+
+#endif
