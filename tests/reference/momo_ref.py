@@ -624,11 +624,10 @@ class Backtest:
                 pos.time_exit = True
 
     def mark(self, day, last_idx):
-        value = 0.0
+        equity = self.cash                      # ((cash + q1*c1) + q2*c2)...
         for symbol in sorted(self.positions):
             pos = self.positions[symbol]
-            value += pos.qty * pos.series.close[last_idx[symbol]]
-        equity = self.cash + value
+            equity = equity + pos.qty * pos.series.close[last_idx[symbol]]
         self.result.equity.append((day, equity, self.cash,
                                    len(self.positions)))
         return equity
