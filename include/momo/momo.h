@@ -7,6 +7,7 @@
 #include "momo/dataset.h"
 #include "momo/config.h"
 #include "momo/util.h"
+#include "momo/fetch.h"
 #include "momo/backtest.h"
 
 #endif
