@@ -181,4 +181,18 @@ int momo_config_write_yaml(const momo_params *p, int comments, FILE *f,
  * max, description, precompute}. */
 int momo_config_write_schema(FILE *f, momo_err *err);
 
+/* Write `p` as one flat JSON object {"dotted.name": value, ...}, in
+ * registry order, numbers in the shortest text that reads back to the
+ * same double. MOMO_EIO when writing to `f` fails. */
+int momo_config_write_json(const momo_params *p, FILE *f, momo_err *err);
+
+enum momo_schema_format {
+    MOMO_SCHEMA_JSON,       /* as momo_config_write_schema */
+    MOMO_SCHEMA_TEXT,       /* one block per parameter, for a terminal */
+    MOMO_SCHEMA_MARKDOWN    /* the reference page, docs/config.md */
+};
+
+/* Write the registry in `format` (enum momo_schema_format). */
+int momo_config_write_schema_as(FILE *f, int format, momo_err *err);
+
 #endif

@@ -184,25 +184,28 @@ static const char *last_part(const char *s)
     return d ? d + 1 : s;
 }
 
+/* A near miss is a few edits from a whole name, or the right leaf
+ * ("rsi_max") under the wrong or missing section, itself with at most a
+ * typo per four letters. */
 const char *momo_param_suggest(const char *name)
 {
-    const char *best = NULL;
-    size_t best_d = (size_t)-1;
+    const char *best = NULL, *leaf = last_part(name);
+    size_t best_d = (size_t)-1, n = strlen(name), nl = strlen(leaf);
 
     for (size_t i = 0; i < N_PARAMS; i++) {
         size_t d = edit_distance(name, registry[i].name);
-        /* a right leaf under the wrong section is a near miss too */
-        size_t dl = edit_distance(last_part(name),
-                                  last_part(registry[i].name));
+        size_t dl = edit_distance(leaf, last_part(registry[i].name));
 
-        if (dl < d)
+        if (d > 2 + n / 6)
+            d = (size_t)-1;
+        if (dl <= nl / 4 && dl + 1 < d)
             d = dl + 1;
         if (d < best_d) {
             best_d = d;
             best = registry[i].name;
         }
     }
-    return best_d <= 3 + strlen(name) / 5 ? best : NULL;
+    return best;
 }
 
 void momo_params_default(momo_params *p)
@@ -229,15 +232,37 @@ static int *ifield(momo_params *p, const momo_param_info *pi)
     return (int *)(void *)((char *)p + pi->offset);
 }
 
-static const char *fmt_num(double v, char *buf, size_t n)
+/* The shortest text that strtod reads back to exactly `v`: the fewest
+ * significant digits that round-trip, written positionally ("5000000",
+ * "0.001") unless the exponent form is clearly shorter ("1e-12"). */
+int cfg_format_double(double v, char *buf, size_t n)
 {
-    snprintf(buf, n, "%.17g", v);
-    /* prefer the shortest text that reads back exactly */
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
+    char sci[40], pos[400];
+    const char *e;
+    int prec, x, d;
+
+    if (!isfinite(v))
+        return snprintf(buf, n, "%g", v);
+    for (prec = 1; prec < 17; prec++) {
+        snprintf(sci, sizeof(sci), "%.*e", prec - 1, v);
+        if (strtod(sci, NULL) == v)
             break;
     }
+    snprintf(sci, sizeof(sci), "%.*e", prec - 1, v);
+    e = strchr(sci, 'e');
+    x = e ? atoi(e + 1) : 0;
+    if (x >= -6 && x < 17) {
+        d = prec - 1 - x;
+        snprintf(pos, sizeof(pos), "%.*f", d > 0 ? d : 0, v);
+        if (strtod(pos, NULL) == v && strlen(pos) <= strlen(sci) + 2)
+            return snprintf(buf, n, "%s", pos);
+    }
+    return snprintf(buf, n, "%s", sci);
+}
+
+static const char *fmt_num(double v, char *buf, size_t n)
+{
+    cfg_format_double(v, buf, n);
     return buf;
 }
 
@@ -389,8 +414,15 @@ int momo_params_set(momo_params *p, const char *name, const char *value,
     case MOMO_PARAM_STRING:
         if (strlen(value) >= MOMO_NAME_MAX)
             return momo_err_set(err, MOMO_EINVAL,
-                                "%s: '%s' is longer than %d bytes", pi->name,
-                                value, MOMO_NAME_MAX - 1);
+                                "%s: '%.64s' is longer than %d bytes",
+                                pi->name, value, MOMO_NAME_MAX - 1);
+        /* symbols are printable ASCII: written back verbatim to YAML,
+         * JSON and reports, they need no escaping beyond quotes */
+        for (const char *c = value; *c; c++)
+            if (*c < 0x20 || *c > 0x7e)
+                return momo_err_set(err, MOMO_EINVAL,
+                                    "%s: '%s' has a character that is not "
+                                    "printable ASCII", pi->name, value);
         strcpy((char *)p + pi->offset, value);
         return MOMO_OK;
     case MOMO_PARAM_DOUBLE_LIST:
@@ -482,27 +514,111 @@ int momo_params_format(const momo_params *p, const momo_param_info *pi,
     return (int)used;
 }
 
-int momo_params_validate(const momo_params *p, momo_err *err)
+int cfg_validate(const momo_params *p, const momo_param_info **who,
+                 momo_err *err)
 {
-    if (!(p->rsi_min < p->rsi_max))
+    char a[40], b[40];
+
+    who[0] = who[1] = NULL;
+    if (!(p->rsi_min < p->rsi_max)) {
+        who[0] = momo_param_find("signals.entry.rsi_min");
+        who[1] = momo_param_find("signals.entry.rsi_max");
         return momo_err_set(err, MOMO_EINVAL,
-                            "signals.entry.rsi_min (%g) must be below "
-                            "signals.entry.rsi_max (%g)", p->rsi_min,
-                            p->rsi_max);
-    if (!(p->sma_fast < p->sma_slow))
+                            "signals.entry.rsi_min (%s) must be below "
+                            "signals.entry.rsi_max (%s)",
+                            fmt_num(p->rsi_min, a, sizeof(a)),
+                            fmt_num(p->rsi_max, b, sizeof(b)));
+    }
+    if (!(p->sma_fast < p->sma_slow)) {
+        who[0] = momo_param_find("indicators.sma_fast");
+        who[1] = momo_param_find("indicators.sma_slow");
         return momo_err_set(err, MOMO_EINVAL,
                             "indicators.sma_fast (%d) must be below "
                             "indicators.sma_slow (%d)", p->sma_fast,
                             p->sma_slow);
+    }
     {
         double sum = 0;
 
         for (int i = 0; i < MOMO_N_ROC; i++)
             sum += fabs(p->weights[i]);
-        if (sum == 0)
+        if (sum == 0) {
+            who[0] = momo_param_find("scanner.weights");
             return momo_err_set(err, MOMO_EINVAL,
                                 "scanner.weights: at least one weight must "
                                 "be non-zero");
+        }
     }
     return MOMO_OK;
+}
+
+int momo_params_validate(const momo_params *p, momo_err *err)
+{
+    const momo_param_info *who[2];
+
+    return cfg_validate(p, who, err);
+}
+
+/*---- Sections: the dotted prefixes of parameter names ----*/
+
+/* Length of the prefix of `name` that holds `dots` dots ("signals" for
+ * 0, "signals.entry" for 1), or 0 when that prefix would be the whole
+ * name. */
+static size_t prefix_len(const char *name, int dots)
+{
+    const char *c = name;
+
+    for (int k = 0; k <= dots; k++) {
+        c = strchr(c, '.');
+        if (!c)
+            return 0;
+        if (k < dots)
+            c++;
+    }
+    return (size_t)(c - name);
+}
+
+int cfg_is_section(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < N_PARAMS; i++)
+        if (strncmp(registry[i].name, name, n) == 0 &&
+            registry[i].name[n] == '.')
+            return 1;
+    return 0;
+}
+
+const char *cfg_suggest_section(const char *name, char *buf, size_t n)
+{
+    size_t best_d = (size_t)-1;
+
+    if (n == 0)
+        return NULL;
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        for (int dots = 0;; dots++) {
+            size_t len = prefix_len(registry[i].name, dots), d;
+            char sec[128];
+
+            if (len == 0 || len >= sizeof(sec))
+                break;
+            memcpy(sec, registry[i].name, len);
+            sec[len] = '\0';
+            d = edit_distance(name, sec);
+            if (d < best_d) {
+                best_d = d;
+                snprintf(buf, n, "%s", sec);
+            }
+        }
+    }
+    return best_d <= 2 + strlen(name) / 5 ? buf : NULL;
+}
+
+size_t cfg_param_index(const momo_param_info *pi)
+{
+    MOMO_ASSERT(pi >= registry && pi < registry + N_PARAMS);
+    return (size_t)(pi - registry);
 }
