@@ -141,6 +141,7 @@ int cmd_data_fetch(int argc, char **argv)
     size_t n_ok = 0;
     double t0;
 
+    argv[0] = (char *)"data fetch";     /* messages say "momo data fetch" */
     rc = cli_parse(argc, argv, &spec, &pos, stdout, stderr);
     if (rc == 1)
         return EXIT_OK;
