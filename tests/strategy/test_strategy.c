@@ -1,0 +1,102 @@
+/* tests/strategy/test_strategy.c - tests for src/strategy/ */
+#include <math.h>
+
+#include "testutil.h"
+#include "strategy/strategy.h"
+
+static void scores_are_percentile_ranks_with_average_ties(void **state)
+{
+    const double m[] = { 0.3, -0.1, 0.3, 0.5, 0.0 };
+    struct strat_rank_item items[5];
+    double s[5];
+
+    (void)state;
+    /* ranks: -0.1 -> 1, 0.0 -> 2, 0.3 x2 -> 3.5, 0.5 -> 5 */
+    strat_rank_scores(m, 5, items, s);
+    assert_true(s[1] == 0.0);
+    assert_true(s[4] == 25.0);
+    assert_true(s[0] == 62.5 && s[2] == 62.5);
+    assert_true(s[3] == 100.0);
+}
+
+static void a_lone_symbol_scores_100(void **state)
+{
+    const double m[] = { -0.4 };
+    struct strat_rank_item items[1];
+    double s[1];
+
+    (void)state;
+    strat_rank_scores(m, 1, items, s);
+    assert_true(s[0] == 100.0);
+}
+
+static void sizing_floors_shares_and_lots(void **state)
+{
+    momo_params p;
+
+    (void)state;
+    momo_params_default(&p);
+    /* 100000 x 0.01 / (40 x 0.08) = 312.5 -> 312 */
+    assert_true(strat_size_units(&p, MOMO_STOCK, 100000, 40, 1.0) == 312);
+    /* regime scale halves the risk: 156.25 -> 156 */
+    assert_true(strat_size_units(&p, MOMO_STOCK, 100000, 40, 0.5) == 156);
+    /* crypto: 1000 / (40 x 0.12) = 208.33 coins = 208333333 lots */
+    assert_true(strat_size_units(&p, MOMO_CRYPTO, 100000, 40, 1.0) ==
+                floor((100000 * 0.01) / (40 * 0.12) / 1e-6));
+    /* cap: 20% of equity at 10 a share = 2000 < 1250? no: risk wins */
+    assert_true(strat_size_units(&p, MOMO_STOCK, 100000, 10, 1.0) == 1250);
+    /* at 1 a share risk says 12500, the cap 20000: risk wins again;
+     * at risk 5%, 62500 > cap 20000 */
+    p.risk_per_trade = 0.05;
+    assert_true(strat_size_units(&p, MOMO_STOCK, 100000, 1, 1.0) == 20000);
+}
+
+static void fills_are_cut_to_the_cash_with_the_minimum_commission(void **st)
+{
+    momo_params p;
+    double u;
+
+    (void)st;
+    momo_params_default(&p);
+    /* 1000 cash, price 99, min commission 1: 10 x 99 + 1 = 991 fits,
+     * 11 x 99 + 1 = 1090 does not */
+    u = strat_fill_units(&p, MOMO_STOCK, 50, 1e9, 99, 1000);
+    assert_true(u == 10);
+    /* enough cash: the order's units, times the fill ratio, floored */
+    p.fill_ratio = 0.3;
+    assert_true(strat_fill_units(&p, MOMO_STOCK, 50, 1e9, 10, 1e6) == 15);
+    /* volume participation */
+    p.fill_ratio = 1;
+    p.max_volume_participation = 0.01;
+    assert_true(strat_fill_units(&p, MOMO_STOCK, 50, 1999, 10, 1e6) == 19);
+    /* nothing affordable cancels */
+    assert_true(strat_fill_units(&p, MOMO_STOCK, 50, 1e9, 10, 5) == 0);
+}
+
+static void crypto_cash_cut_pays_the_fee_on_notional(void **state)
+{
+    momo_params p;
+    double u, q, cost;
+
+    (void)state;
+    momo_params_default(&p);
+    u = strat_fill_units(&p, MOMO_CRYPTO, 1e9, 1e12, 20000, 1000);
+    q = u * p.crypto_lot;
+    cost = q * 20000 + strat_commission(&p, MOMO_CRYPTO, q, 20000);
+    assert_true(cost <= 1000);
+    q = (u + 1) * p.crypto_lot;
+    assert_true(q * 20000 + strat_commission(&p, MOMO_CRYPTO, q, 20000) >
+                1000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(scores_are_percentile_ranks_with_average_ties),
+        cmocka_unit_test(a_lone_symbol_scores_100),
+        cmocka_unit_test(sizing_floors_shares_and_lots),
+        cmocka_unit_test(fills_are_cut_to_the_cash_with_the_minimum_commission),
+        cmocka_unit_test(crypto_cash_cut_pays_the_fee_on_notional),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
