@@ -20,6 +20,10 @@
 #include "momo/dataset.h"
 #include "momo/error.h"
 
+/* Bumped whenever a change to the engine can change a run's results:
+ * part of every optimizer cache key. */
+#define MOMO_ENGINE_VERSION 1
+
 typedef struct momo_engine momo_engine;        /* opaque, read-only */
 typedef struct momo_workspace momo_workspace;  /* opaque, one per thread */
 typedef struct momo_result momo_result;        /* opaque */
@@ -114,6 +118,17 @@ typedef struct momo_window {
     int32_t from, to;
 } momo_window;
 
+/* Random perturbation of every fill price (Monte Carlo "noise"): each
+ * fill is multiplied by 1 + u * bps / 10000, u uniform in [-1, 1], drawn
+ * from a counter-based generator keyed by (seed, symbol, bar, side), so
+ * a run's noise does not depend on the order of events or on threads.
+ * Stops and targets stay where the rules put them; only fill prices
+ * move. */
+typedef struct momo_fill_noise {
+    double bps;
+    uint64_t seed;
+} momo_fill_noise;
+
 /* Per-thread scratch for repeated runs. Allocates once; a run through a
  * workspace allocates nothing. */
 int momo_workspace_new(const momo_engine *eng, momo_workspace **out,
@@ -126,6 +141,12 @@ void momo_workspace_free(momo_workspace *ws);
 int momo_backtest_eval(momo_workspace *ws, const momo_params *p,
                        const momo_window *win, momo_metrics *out,
                        momo_err *err);
+/* The same with fill prices perturbed by `noise` (NULL: none). */
+int momo_backtest_eval_noisy(momo_workspace *ws, const momo_params *p,
+                             const momo_window *win,
+                             const momo_fill_noise *noise,
+                             momo_metrics *out, momo_err *err);
+
 /* The last run's equity rows, living until the next run on `ws`. */
 const momo_equity_row *momo_workspace_equity(const momo_workspace *ws,
                                              size_t *n);

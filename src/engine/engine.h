@@ -48,6 +48,8 @@ struct momo_engine {
 struct eng_run_opts {
     int32_t from, to;
     int record_trades;
+    double noise_bps;          /* 0: exact fills */
+    uint64_t noise_seed;
 };
 
 /* Running statistics of a run's closed trades. */

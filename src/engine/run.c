@@ -93,13 +93,39 @@ struct day {
     int32_t date;
     double cash;
     int record;
+    double noise;               /* bps / 10000, 0 for exact fills */
+    uint64_t noise_seed;
 };
+
+/* splitmix64: a counter-based generator for fill noise */
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static double noisy(const struct day *dy, double px, uint32_t sym,
+                    uint32_t bar, int side)
+{
+    uint64_t h;
+    double u;
+
+    if (dy->noise == 0)
+        return px;
+    h = mix64(dy->noise_seed ^ mix64(((uint64_t)sym << 33) ^
+                                     ((uint64_t)bar << 1) ^ (uint64_t)side));
+    u = (double)(h >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+    return px * (1.0 + u * dy->noise);
+}
 
 static void close_pos(struct eng_ws *ws, struct day *dy, struct pos *ps,
                       double raw_px, int type, uint32_t exit_bar)
 {
     const momo_params *p = dy->p;
-    double px = strat_sell_price(p, ps->cls, raw_px);
+    double px = noisy(dy, strat_sell_price(p, ps->cls, raw_px), ps->sym,
+                      exit_bar, 1);
     double comm = strat_commission(p, ps->cls, ps->qty, px);
     double pnl = (ps->qty * px - comm) - (ps->qty * ps->entry +
                                           ps->entry_comm);
@@ -228,7 +254,8 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
             ws->ord[k++] = *o;            /* still pending */
             continue;
         }
-        px = strat_buy_price(p, sy->cls, s->open[b]);
+        px = noisy(dy, strat_buy_price(p, sy->cls, s->open[b]), o->sym, b,
+                   0);
         units = strat_fill_units(p, sy->cls, o->units, s->volume[b], px,
                                  dy->cash);
         if (units <= 0) {
@@ -390,6 +417,8 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
     dy.p = p;
     dy.cash = p->initial_capital;
     dy.record = o->record_trades;
+    dy.noise = o->noise_bps / 10000.0;
+    dy.noise_seed = o->noise_seed;
     for (size_t d = d0; d <= d1; d++) {
         momo_equity_row *row = &ws->eq[d - d0];
         double equity;

@@ -86,7 +86,15 @@ int momo_backtest_eval(momo_workspace *ws, const momo_params *p,
                        const momo_window *win, momo_metrics *out,
                        momo_err *err)
 {
-    struct eng_run_opts o = { 0, 0, 0 };
+    return momo_backtest_eval_noisy(ws, p, win, NULL, out, err);
+}
+
+int momo_backtest_eval_noisy(momo_workspace *ws, const momo_params *p,
+                             const momo_window *win,
+                             const momo_fill_noise *noise,
+                             momo_metrics *out, momo_err *err)
+{
+    struct eng_run_opts o = { 0 };
     int rc = check_params(ws->eng, p, err);
 
     ws->last = NULL;
@@ -95,6 +103,10 @@ int momo_backtest_eval(momo_workspace *ws, const momo_params *p,
     if (win) {
         o.from = win->from;
         o.to = win->to;
+    }
+    if (noise) {
+        o.noise_bps = noise->bps;
+        o.noise_seed = noise->seed;
     }
     rc = eng_run(ws->ws, p, &o, &ws->last, err);
     if (rc == MOMO_OK)
@@ -113,13 +125,14 @@ int momo_backtest_run(const momo_engine *eng, const momo_params *p,
                       const momo_window *win, momo_result **out,
                       momo_err *err)
 {
-    struct eng_run_opts o = { 0, 0, 1 };
+    struct eng_run_opts o = { 0 };
     const struct eng_out *eo;
     struct eng_ws *ws = NULL;
     momo_result *res = NULL;
     int rc;
 
     *out = NULL;
+    o.record_trades = 1;
     rc = check_params(eng, p, err);
     if (rc != MOMO_OK)
         return rc;

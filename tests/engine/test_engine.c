@@ -361,6 +361,38 @@ static void eval_and_run_agree_and_eval_repeats_exactly(void **state)
     momo_dataset_close(ds);
 }
 
+static void fill_noise_is_reproducible_per_seed(void **state)
+{
+    momo_dataset *ds = tm_random(12, 25, 3, 800);
+    momo_engine *eng = NULL;
+    momo_workspace *ws = NULL;
+    momo_params p;
+    momo_metrics exact, zero, a, b, c;
+    momo_fill_noise nz = { 0, 5 }, n1 = { 20, 5 }, n2 = { 20, 6 };
+    momo_err err = { 0 };
+
+    (void)state;
+    params_for_random(&p);
+    assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
+    assert_int_equal(momo_workspace_new(eng, &ws, &err), MOMO_OK);
+    assert_int_equal(momo_backtest_eval(ws, &p, NULL, &exact, &err), 0);
+    assert_int_equal(momo_backtest_eval_noisy(ws, &p, NULL, &nz, &zero,
+                                              &err), 0);
+    assert_memory_equal(&exact, &zero, sizeof(exact));
+    assert_int_equal(momo_backtest_eval_noisy(ws, &p, NULL, &n1, &a, &err),
+                     0);
+    assert_int_equal(momo_backtest_eval_noisy(ws, &p, NULL, &n2, &b, &err),
+                     0);
+    assert_int_equal(momo_backtest_eval_noisy(ws, &p, NULL, &n1, &c, &err),
+                     0);
+    assert_memory_equal(&a, &c, sizeof(a));
+    assert_true(a.final_equity != exact.final_equity);
+    assert_true(a.final_equity != b.final_equity);
+    momo_workspace_free(ws);
+    momo_engine_free(eng);
+    momo_dataset_close(ds);
+}
+
 static void an_empty_window_is_an_error_naming_the_data_range(void **st)
 {
     momo_dataset *ds = tm_random(9, 5, 0, 300);
@@ -421,6 +453,7 @@ int main(void)
         cmocka_unit_test(unknown_or_untradable_symbols_are_refused),
         cmocka_unit_test(parameters_that_change_the_precompute_are_refused),
         cmocka_unit_test(eval_and_run_agree_and_eval_repeats_exactly),
+        cmocka_unit_test(fill_noise_is_reproducible_per_seed),
         cmocka_unit_test(an_empty_window_is_an_error_naming_the_data_range),
         cmocka_unit_test(engine_and_run_fail_cleanly_on_every_allocation),
     };
