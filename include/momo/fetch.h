@@ -104,9 +104,10 @@ int momo_fetch_url(const momo_fetch_opts *o, const char *symbol, char *buf,
  * first failure, with `err` (may be NULL) saying how many failed and
  * why the first did. Retries are logged with core_warn.
  *
- * Uses curl_global_init/cleanup around the run, so it must not run
- * concurrently with other libcurl users in threads that did not call
- * curl_global_init themselves (libcurl's rule). */
+ * Runs on the calling thread (parallel transfers are multiplexed by one
+ * curl multi handle) and calls curl_global_init/cleanup around the run:
+ * safe from several threads only with a thread-safe libcurl (7.84 or
+ * later, CURL_VERSION_THREADSAFE), as Debian 12's is. */
 int momo_fetch_run(const momo_fetch_opts *o, const char *dir,
                    const char *const *symbols, size_t n_symbols,
                    momo_fetch_result *results, momo_err *err);
