@@ -75,7 +75,8 @@ printf 'Date,Open,High,Low,Close,Volume\n2020-01-02,1,1,1,1,1\n' \
 cp "$tmp/d/BTCUSD.csv" "$tmp/before.csv"
 run 4 data fetch --out "$tmp/d" --source 'http://127.0.0.1:1/{symbol}' \
     --suffix '' --retries 0 --json BTCUSD
-expect "$tmp/out" '"symbol":"BTCUSD","ok":false,"url":"http://127.0.0.1:1/btcusd"'
+expect "$tmp/out" '"symbol":"BTCUSD","ok":false'
+expect "$tmp/out" '"url":"http://127.0.0.1:1/btcusd"'
 expect "$tmp/out" '"fetched":0,"failed":1'
 expect "$tmp/err" "fetch BTCUSD: http://127.0.0.1:1/btcusd: cannot connect"
 cmp -s "$tmp/d/BTCUSD.csv" "$tmp/before.csv" ||
