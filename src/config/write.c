@@ -179,8 +179,8 @@ static void put_yaml_section(FILE *f, const momo_params *p,
             kind_text(pi, kind, sizeof(kind));
             put_comment(f, indent, pi->description);
             snprintf(line, sizeof(line), "%s; default %s%s", kind, d,
-                     pi->flags & MOMO_PARAM_PRECOMPUTE
-                     ? "; changes the precompute" : "");
+                     pi->flags & MOMO_PARAM_PRECOMPUTE ? "; precompute"
+                                                       : "");
             put_comment(f, indent, line);
         }
         fprintf(f, "%*s%s: ", indent, "", rest);
@@ -199,10 +199,12 @@ int momo_config_write_yaml(const momo_params *p, int comments, FILE *f,
         fprintf(f,
                 "# momo config: every parameter, with its description, "
                 "type, bounds and\n"
-                "# default above its value. Keys nest by their dotted "
-                "names; a flat\n"
-                "# dotted key (signals.entry.rsi_min: 50) works too. "
-                "Reference: docs/config.md.\n\n");
+                "# default above its value. \"precompute\" marks those "
+                "that change what is\n"
+                "# computed once per dataset. Keys nest by their dotted "
+                "names; a flat dotted\n"
+                "# key (signals.entry.rsi_min: 50) works too. Reference: "
+                "docs/config.md.\n\n");
     put_yaml_section(f, p, &def, comments, "", 0, 0);
     return finish(f, err);
 }
