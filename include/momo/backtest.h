@@ -110,6 +110,34 @@ const momo_dataset *momo_engine_dataset(const momo_engine *eng);
 /* Traded symbols (dataset indices) in name order. */
 const uint32_t *momo_engine_symbols(const momo_engine *eng, size_t *n);
 
+/*---- Market regimes (STRATEGY.md 9) ----*/
+
+/* One calendar day's regime inputs, from bars dated <= that day only. */
+typedef struct momo_regime_day {
+    int32_t date;
+    int regime;          /* enum momo_regime, -1 while undefined */
+    int trend;           /* SMA(sma_fast) > SMA(sma_slow) of the proxy:
+                            1, 0, or -1 while undefined */
+    int high_vol;        /* 1, 0, or -1 while undefined */
+    double breadth;      /* share of eligible stocks above their
+                            SMA(sma_slow); NaN without eligible stocks */
+    double proxy;        /* the market proxy's last close (or level) */
+    double vol;          /* VIX close, or the proxy's annualized
+                            realized volatility */
+} momo_regime_day;
+
+/* The regime of every calendar day (n = calendar length). Computed with
+ * the precompute, whether or not regime.enabled is set. */
+const momo_regime_day *momo_engine_regimes(const momo_engine *eng,
+                                           size_t *n);
+/* What the regimes were computed from: the proxy's symbol or
+ * "equal-weight index", and the volatility source ("VIX symbol" or
+ * "realized"). Strings live as long as `eng`. */
+const char *momo_engine_regime_proxy(const momo_engine *eng);
+const char *momo_engine_regime_vol_source(const momo_engine *eng);
+/* "high_vol_trending", ...; "undefined" for -1. */
+const char *momo_regime_name(int regime);
+
 /*---- Runs ----*/
 
 /* Window of a run: dates inclusive; 0 for from means the first calendar

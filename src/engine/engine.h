@@ -40,8 +40,10 @@ struct momo_engine {
     int32_t *days;             /* calendar */
     size_t *cand_start;        /* n_days + 1 offsets into cands */
     struct eng_cand *cands;
-    /* regimes (STRATEGY.md 9), per calendar day; NULL when not computed */
-    uint8_t *regime;
+    /* regimes (STRATEGY.md 9), per calendar day (regime.c) */
+    momo_regime_day *regimes;
+    char regime_proxy[MOMO_SYMBOL_MAX + 32];
+    char regime_vol[MOMO_SYMBOL_MAX + 32];
 };
 
 /* Why a run ended a trade, and when within the day (trades.csv order). */
@@ -78,6 +80,11 @@ void eng_ws_free(struct eng_ws *ws);
 int eng_run(struct eng_ws *ws, const momo_params *p,
             const struct eng_run_opts *o, const struct eng_out **out,
             momo_err *err);
+
+/* Fill eng->regimes from the proxy, the volatility source and the
+ * breadth per day (breadth[d], computed with the ranks). */
+int eng_regimes(struct momo_engine *eng, const momo_params *p,
+                const double *breadth, momo_err *err);
 
 /* Periods per year (STRATEGY.md 11.17) for a window of calendar rows. */
 double eng_periods_per_year(const struct momo_engine *eng, size_t d0,

@@ -26,7 +26,7 @@
 /* Per-bar indicator values of all traded symbols, in one block. */
 struct ind_block {
     size_t *off;        /* n_sym + 1 bar offsets */
-    double *m, *rsi, *sma, *adv;
+    double *m, *rsi, *sma, *adv, *sma_slow;
     uint8_t *elig;      /* eligible (before ranking) */
 };
 
@@ -39,6 +39,7 @@ struct pre_job {
     uint32_t *el_sym, *el_bar;
     size_t n_chunks, per_chunk;
     int *chunk_rc;
+    double *breadth;    /* per day */
 };
 
 /*---- Indicators, one symbol per item ----*/
@@ -52,6 +53,7 @@ static void indicators_of(void *ctx, size_t i)
     size_t o = job->ib->off[i], n = s->n;
     double *m = job->ib->m + o, *rsi = job->ib->rsi + o;
     double *sma = job->ib->sma + o, *adv = job->ib->adv + o;
+    double *sma_slow = job->ib->sma_slow + o;
     uint8_t *elig = job->ib->elig + o;
     double min_px = strat_min_price(p, sy->cls);
     int kmax = 0;
@@ -62,6 +64,7 @@ static void indicators_of(void *ctx, size_t i)
     ind_adv(s->close, s->volume, n, p->adv_period, m, adv);  /* m: scratch */
     ind_rsi(s->close, n, p->rsi_period, rsi);
     ind_sma(s->close, n, p->sma_fast, sma);
+    ind_sma(s->close, n, p->sma_slow, sma_slow);
     for (size_t t = 0; t < n; t++) {
         double roc[MOMO_N_ROC];
 
@@ -115,7 +118,20 @@ static void rank_chunk(void *ctx, size_t chunk)
     for (size_t d = lo; d < hi; d++) {
         size_t a = job->el_start[d], b = job->el_start[d + 1];
         struct eng_cand *out = eng->cands + eng->cand_start[d];
-        size_t n_out = 0;
+        size_t n_out = 0, n_stock = 0, n_above = 0;
+
+        for (size_t e = a; e < b; e++) {         /* breadth */
+            uint32_t sym = job->el_sym[e];
+            size_t at = job->ib->off[sym] + job->el_bar[e];
+
+            if (eng->syms[sym].cls != MOMO_STOCK ||
+                isnan(job->ib->sma_slow[at]))
+                continue;
+            n_stock++;
+            n_above += eng->syms[sym].s.close[job->el_bar[e]] >
+                       job->ib->sma_slow[at];
+        }
+        job->breadth[d] = n_stock ? (double)n_above / (double)n_stock : NAN;
 
         for (int cls = 0; cls < MOMO_N_ASSET_CLASSES; cls++) {
             size_t n = 0;
@@ -281,6 +297,7 @@ static void ind_block_release(struct ind_block *ib)
     core_free(ib->rsi);
     core_free(ib->sma);
     core_free(ib->adv);
+    core_free(ib->sma_slow);
     core_free(ib->elig);
 }
 
@@ -308,8 +325,9 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
     ib.rsi = core_malloc(total * sizeof(double));
     ib.sma = core_malloc(total * sizeof(double));
     ib.adv = core_malloc(total * sizeof(double));
+    ib.sma_slow = core_malloc(total * sizeof(double));
     ib.elig = core_malloc(total);
-    if (!ib.m || !ib.rsi || !ib.sma || !ib.adv || !ib.elig)
+    if (!ib.m || !ib.rsi || !ib.sma || !ib.adv || !ib.sma_slow || !ib.elig)
         goto nomem;
     job.eng = eng;
     job.p = p;
@@ -364,13 +382,14 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
     job.per_chunk = 64;
     job.n_chunks = (eng->n_days + job.per_chunk - 1) / job.per_chunk;
     job.chunk_rc = core_calloc(job.n_chunks + 1, sizeof(int));
-    if (!job.chunk_rc)
+    job.breadth = core_malloc((eng->n_days + 1) * sizeof(double));
+    if (!job.chunk_rc || !job.breadth)
         goto nomem;
     core_parallel_for(job.n_chunks, threads, rank_chunk, &job);
     for (size_t c = 0; c < job.n_chunks; c++)
         if (job.chunk_rc[c] != MOMO_OK)
             goto nomem;
-    rc = MOMO_OK;
+    rc = eng_regimes(eng, p, job.breadth, err);
     goto out;
 nomem:
     rc = momo_err_set(err, MOMO_ENOMEM, "out of memory in the precompute");
@@ -382,6 +401,7 @@ out:
     core_free(job.el_sym);
     core_free(job.el_bar);
     core_free(job.chunk_rc);
+    core_free(job.breadth);
     return rc;
 }
 
@@ -421,7 +441,7 @@ void momo_engine_free(momo_engine *eng)
     core_free(eng->days);
     core_free(eng->cand_start);
     core_free(eng->cands);
-    core_free(eng->regime);
+    core_free(eng->regimes);
     core_free(eng);
 }
 

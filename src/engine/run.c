@@ -344,8 +344,8 @@ static void decide(struct eng_ws *ws, const momo_params *p, size_t d,
 
     if (slots >= (size_t)p->max_positions)
         return;
-    if (p->regime_enabled && eng->regime)
-        scale = p->risk_scale[eng->regime[d]];
+    if (p->regime_enabled && eng->regimes[d].regime >= 0)
+        scale = p->risk_scale[eng->regimes[d].regime];
     if (!(scale > 0))
         return;
     for (; c < end; c++) {
