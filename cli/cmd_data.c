@@ -8,11 +8,13 @@
 int cmd_data_import(int argc, char **argv);
 int cmd_data_info(int argc, char **argv);
 int cmd_data_check(int argc, char **argv);
+int cmd_data_export(int argc, char **argv);
 int cmd_data_synth(int argc, char **argv);
 int cmd_data_fetch(int argc, char **argv);
 
 static const struct cli_command data_commands[] = {
     { "check",  cmd_data_check,  "report data-quality problems" },
+    { "export", cmd_data_export, "write a dataset back to CSV files" },
     { "fetch",  cmd_data_fetch,  "download daily CSVs over HTTP (Stooq)" },
     { "import", cmd_data_import, "build a dataset from CSV files" },
     { "info",   cmd_data_info,   "describe a dataset" },

@@ -5,6 +5,7 @@
 #include "momo/error.h"
 #include "momo/log.h"
 #include "momo/dataset.h"
+#include "momo/data.h"
 #include "momo/config.h"
 #include "momo/util.h"
 #include "momo/fetch.h"
