@@ -6,6 +6,7 @@
 #include "momo/log.h"
 #include "momo/dataset.h"
 #include "momo/data.h"
+#include "momo/synth.h"
 #include "momo/config.h"
 #include "momo/util.h"
 #include "momo/fetch.h"
