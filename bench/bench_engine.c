@@ -1,0 +1,122 @@
+/* bench_engine.c - the engine's figures on the shared S&P 500 data:
+ * the shared precompute and one full-period backtest of the default
+ * config after it (medians over repeated runs).
+ *
+ *   bench_engine [DATASET]
+ *
+ * Without DATASET the shared data (MOMO_SHARED_DATA, default
+ * ../shared/data next to the source tree) is imported in memory first;
+ * without that either, it prints "skipped". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "momo/momo.h"
+#include "momo/data.h"
+
+#ifndef MOMO_SOURCE_DIR
+#define MOMO_SOURCE_DIR "."
+#endif
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static momo_dataset *load(int argc, char **argv)
+{
+    momo_dataset *ds = NULL;
+    momo_err err = { 0 };
+    char daily[4096], cons[4096];
+    const char *base = getenv("MOMO_SHARED_DATA");
+    const char *paths[1], *uni[1];
+    momo_import_opts o = MOMO_IMPORT_OPTS_INIT;
+
+    if (argc > 1) {
+        if (momo_dataset_open(argv[1], &ds, &err) != MOMO_OK)
+            fprintf(stderr, "bench_engine: %s\n", err.msg);
+        return ds;
+    }
+    if (!base || !*base)
+        base = MOMO_SOURCE_DIR "/../shared/data";
+    snprintf(daily, sizeof(daily), "%s/sp500/daily", base);
+    snprintf(cons, sizeof(cons), "%s/sp500/constituents.csv", base);
+    paths[0] = daily;
+    uni[0] = cons;
+    o.universe = uni;
+    o.n_universe = 1;
+    if (momo_data_import(paths, 1, &o, &ds, NULL, &err) != MOMO_OK) {
+        printf("bench_engine: skipped (no shared data: %s)\n", err.msg);
+        return NULL;
+    }
+    return ds;
+}
+
+int main(int argc, char **argv)
+{
+    enum { N_PRE = 7, N_RUN = 101 };
+    double pre1[N_PRE], pre2[N_PRE], run[N_RUN];
+    momo_dataset *ds = load(argc, argv);
+    momo_engine *eng = NULL;
+    momo_workspace *ws = NULL;
+    momo_params p;
+    momo_metrics m;
+    momo_err err = { 0 };
+    size_t n_days, n_sym;
+
+    if (!ds)
+        return argc > 1 ? 1 : 0;
+    momo_params_default(&p);
+    for (int threads = 1; threads <= 2; threads++) {
+        for (int i = 0; i < N_PRE; i++) {
+            momo_engine_opts o = { 0 };
+            double t0;
+
+            o.threads = threads;
+            momo_engine_free(eng);
+            eng = NULL;
+            t0 = momo_now();
+            if (momo_engine_new(ds, &p, &o, &eng, &err) != MOMO_OK) {
+                fprintf(stderr, "bench_engine: %s\n", err.msg);
+                return 1;
+            }
+            (threads == 1 ? pre1 : pre2)[i] = momo_now() - t0;
+        }
+    }
+    momo_engine_calendar(eng, &n_days);
+    momo_engine_symbols(eng, &n_sym);
+    if (momo_workspace_new(eng, &ws, &err) != MOMO_OK)
+        return 1;
+    for (int i = 0; i < N_RUN; i++) {
+        double t0 = momo_now();
+
+        if (momo_backtest_eval(ws, &p, NULL, &m, &err) != MOMO_OK) {
+            fprintf(stderr, "bench_engine: %s\n", err.msg);
+            return 1;
+        }
+        run[i] = momo_now() - t0;
+    }
+    printf("dataset: %zu traded symbols, %zu calendar days, %zu bars\n",
+           n_sym, n_days, momo_dataset_n_bars(ds));
+    printf("precompute, 1 thread:  median %.1f ms (of %d)\n",
+           1e3 * median(pre1, N_PRE), N_PRE);
+    printf("precompute, 2 threads: median %.1f ms (of %d)\n",
+           1e3 * median(pre2, N_PRE), N_PRE);
+    printf("backtest, default config, full period: median %.3f ms "
+           "(of %d), %.0f runs/s on one core\n", 1e3 * median(run, N_RUN),
+           N_RUN, 1.0 / median(run, N_RUN));
+    printf("  (%g trades, sharpe %.4f, final equity %.2f)\n", m.num_trades,
+           m.sharpe, m.final_equity);
+    momo_workspace_free(ws);
+    momo_engine_free(eng);
+    momo_dataset_close(ds);
+    return 0;
+}
