@@ -946,8 +946,13 @@ static void fetched_file_imports_with_momo_data_import(void **st)
         print_message("momo data import not built yet: skipped\n");
         skip();
     }
-    if (rc != 0)
-        fail_msg("momo data import exited %d: %s", rc, msg);
+    if (rc != 0) {
+        char shown[512];
+
+        snprintf(shown, sizeof(shown), "%s", msg);
+        free(msg);
+        fail_msg("momo data import exited %d: %s", rc, shown);
+    }
     free(msg);
     assert_int_equal(momo_dataset_open(ds_path, &ds, NULL), MOMO_OK);
     sym = momo_dataset_find(ds, "GOOD");
