@@ -73,6 +73,16 @@ compare()
     fi
 }
 
+# expect NAME COUNTER: the reference counted at least one such event in
+# configuration NAME, so that configuration exercised its rule.
+expect()
+{
+    n=$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+        "ref-$1/ref_counts.json" "$2" 2>/dev/null) || n=0
+    [ "$n" -gt 0 ] || fail "$1: no entry fill was affected ($2 = $n)"
+}
+
 #---- The synthetic market ----
 
 "$MOMO" data synth --seed 7 --out synth.momo
@@ -117,12 +127,16 @@ compare entry_delay synth.momo csv --set execution.entry_delay_bars=1
 compare fill_ratio synth.momo csv --set execution.fill_ratio=0.5
 compare participation synth.momo csv \
     --set execution.max_volume_participation=0.0005
-compare commission_min synth.momo csv --set execution.commission_min=40
+compare commission_min synth.momo csv --set execution.commission_min=10
 compare cash_cut synth.momo csv --set risk.risk_per_trade=0.05 \
     --set risk.max_position_pct=0.6 --set risk.max_positions=4
 compare crypto_only synth.momo csv --symbols "$CRYPTO"
 compare stocks_only synth.momo csv --symbols "$STOCKS"
 compare cash_rate synth.momo csv --set portfolio.cash_rate=0.03
+
+expect fill_ratio cut_fill_ratio
+expect participation cut_participation
+expect cash_cut cut_cash
 
 for kind in stop_loss trailing_stop profit_target time_exit end_of_period
 do

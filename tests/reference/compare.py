@@ -14,6 +14,8 @@ is taken against max(|a|, |b|, 1), so values near zero compare absolutely.
 On the first difference it prints both rows in full and exits 1. With
 --tally, the exit types of the compared trades are appended to FILE, one
 per line, so a caller can check that every exit type was exercised.
+--show-inexact N prints the first N values that agree within tolerance
+but not bit for bit.
 """
 
 import argparse
@@ -74,17 +76,21 @@ def show(label, row, columns):
 
 
 class Stats:
-    def __init__(self):
+    def __init__(self, show=0):
         self.values = 0
         self.inexact = 0
         self.worst = 0.0
+        self.show = show
 
-    def note(self, a, b):
+    def note(self, a, b, where):
         self.values += 1
         if a != b:
             self.inexact += 1
             self.worst = max(self.worst,
                              abs(a - b) / max(abs(a), abs(b), 1.0))
+            if self.inexact <= self.show:
+                print("  not bit-identical: %s: momo %r, reference %r"
+                      % (where, a, b))
 
 
 def first_difference(path_m, path_r, k, m, r, exact, ints, rel, stats):
@@ -98,7 +104,7 @@ def first_difference(path_m, path_r, k, m, r, exact, ints, rel, stats):
     for c, tol in rel.items():
         a = number(path_m, k, m, c)
         b = number(path_r, k, r, c)
-        stats.note(a, b)
+        stats.note(a, b, "row %d '%s'" % (k, c))
         if not close_enough(a, b, tol):
             return c
     return None
@@ -145,7 +151,7 @@ def compare_metrics(path_m, path_r, stats):
                 raise Mismatch("metric '%s': momo %s, reference %s"
                                % (name, a, b))
             continue
-        stats.note(float(a), float(b))
+        stats.note(float(a), float(b), "metric '%s'" % name)
         if not close_enough(float(a), float(b), METRIC_REL):
             raise Mismatch("metric '%s': momo %r, reference %r"
                            % (name, a, b))
@@ -158,13 +164,16 @@ def main(argv=None):
     ap.add_argument("--label", default="")
     ap.add_argument("--tally")
     ap.add_argument("--min-trades", type=int, default=1)
+    ap.add_argument("--show-inexact", type=int, default=0, metavar="N",
+                    help="print the first N values that are not "
+                    "bit-identical")
     a = ap.parse_args(argv)
     label = a.label + ": " if a.label else ""
     trade_cols = TRADE_EXACT[:2] + ["entry_date", "entry_price",
                                     "exit_date", "exit_price", "quantity",
                                     "exit_type", "pnl", "return_pct",
                                     "bars_held"]
-    stats = Stats()
+    stats = Stats(a.show_inexact)
     try:
         trades = compare_rows(
             "trades.csv", os.path.join(a.momo_dir, "trades.csv"),

@@ -12,7 +12,8 @@ In:  a directory of <SYMBOL>.csv files (Date,Open,High,Low,Close,Volume,
      back-adjusted, as `momo data export` writes them) plus universe.csv,
      and a flat JSON object of parameters ({"dotted.name": value}, as
      `momo config show --json` prints it).
-Out: OUTDIR/trades.csv, OUTDIR/equity.csv and OUTDIR/metrics.json.
+Out: OUTDIR/trades.csv, OUTDIR/equity.csv and OUTDIR/metrics.json, plus
+     OUTDIR/ref_counts.json: how many entry fills each rule cut.
 
 Usage:
   python3 momo_ref.py --data DIR --params PARAMS.json [--universe FILE]
@@ -458,6 +459,11 @@ class Result:
     def __init__(self):
         self.trades = []                # dicts with TRADE_COLUMNS
         self.equity = []                # (day, equity, cash, n_positions)
+        # how often each entry rule changed a fill: shows a configuration
+        # really exercises the rule it is meant to
+        self.counts = dict.fromkeys(["orders", "fills", "cut_fill_ratio",
+                                     "cut_participation", "cut_cash",
+                                     "cancelled"], 0)
         self.metrics = {}
         self.periods_per_year = None
 
@@ -587,25 +593,30 @@ class Backtest:
             return
         self.orders = [o for o in self.orders if o not in due]
         due.sort(key=lambda o: (o.decision_day, -o.score, o.series.symbol))
+        counts = self.result.counts
         for o in due:
             s, i = o.series, o.fill_idx
             price = s.open[i] * (1 + self.slip(s))
+            n = math.floor(o.amount * p.fill_ratio)   # shares or lots
+            counts["cut_fill_ratio"] += n < o.amount
+            if p.max_participation > 0:
+                cap = p.max_participation * s.volume[i]
+                if s.asset_class == "crypto":
+                    cap = cap / p.crypto_lot
+                counts["cut_participation"] += math.floor(cap) < n
+                n = min(n, math.floor(cap))
+            before = n
             if s.asset_class == "stock":
-                q = math.floor(o.amount * p.fill_ratio)
-                if p.max_participation > 0:
-                    cap = p.max_participation * s.volume[i]
-                    q = min(q, math.floor(cap))
-                q = self.cash_cut_stock(q, price)
-                lots = None
+                n = self.cash_cut_stock(n, price)
+                q, lots = n, None
             else:
-                lots = math.floor(o.amount * p.fill_ratio)
-                if p.max_participation > 0:
-                    cap = p.max_participation * s.volume[i]
-                    lots = min(lots, math.floor(cap / p.crypto_lot))
-                lots = self.cash_cut_crypto(lots, price)
-                q = lots * p.crypto_lot
+                n = self.cash_cut_crypto(n, price)
+                q, lots = n * p.crypto_lot, n
+            counts["cut_cash"] += n < before
             if q <= 0:
+                counts["cancelled"] += 1
                 continue                        # a quantity of 0 cancels
+            counts["fills"] += 1
             commission = self.commission(s, q, price)
             self.cash = self.cash - (q * price + commission)
             self.positions[s.symbol] = Position(s, i, day, price, q, lots,
@@ -666,6 +677,7 @@ class Backtest:
                 continue                        # takes no slot
             self.orders.append(Order(s, day, score, i + 1 + p.entry_delay,
                                      amount))
+            self.result.counts["orders"] += 1
             slots += 1
 
     # -- the run
@@ -769,7 +781,7 @@ def compute_metrics(result, p):
     first, last = eq[0], eq[-1]
     m["total_return"] = last / first - 1
     years = (days[-1] - days[0]) / 365.25
-    if years > 0:
+    if years > 0 and last / first >= 0:         # a negative base: undefined
         m["cagr"] = (last / first) ** (1 / years) - 1
     r = [eq[k] / eq[k - 1] - 1 for k in range(1, len(eq))]
     sd = std(r)
@@ -856,6 +868,9 @@ def write_result(result, out_dir):
             w.writerow([format_date(day), fmt(equity), fmt(cash), n])
     with open(os.path.join(out_dir, "metrics.json"), "w") as f:
         json.dump(result.metrics, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(out_dir, "ref_counts.json"), "w") as f:
+        json.dump(result.counts, f, indent=2)
         f.write("\n")
 
 

@@ -344,6 +344,8 @@ class Sizing(unittest.TestCase):
         # 3999; BBB: qb = 39 has commission 0 < 1, so
         # qa = floor((3999 - 1) / 100) = 39
         self.assertEqual(q, {"AAA": 60, "BBB": 39})
+        self.assertEqual((res.counts["orders"], res.counts["cut_cash"]),
+                         (2, 1))
         self.assertEqual(res.equity[3][2], 3999.0 - (39 * 100.0 + 1.0))
 
     def test_a_crypto_fill_is_cut_to_the_lots_cash_covers(self):
@@ -371,6 +373,9 @@ class Sizing(unittest.TestCase):
                      "risk__max_position_pct": 1.0})
         self.assertEqual([t["symbol"] for t in res.trades], ["AAA"])
         self.assertEqual(res.equity[3][2], 0.0)
+        # BBB is ordered again at the close of bar 3 and cancelled again
+        self.assertEqual((res.counts["orders"], res.counts["cancelled"]),
+                         (3, 2))
 
 
 class Execution(unittest.TestCase):
@@ -400,12 +405,14 @@ class Execution(unittest.TestCase):
                                             15000})
         # q0 = (15000 * 0.01) / 10 = 15, floor(7.5) = 7
         self.assertEqual(res.trades[0]["quantity"], 7)
+        self.assertEqual(res.counts["cut_fill_ratio"], 1)
 
     def test_volume_participation_caps_the_fill(self):
         bars = FLAT + [(100, 100, 100, 100, 500), (100, 100, 100, 100)]
         res = run([series("AAA", bars)],
                   **{"execution__max_volume_participation": 0.01})
         self.assertEqual(res.trades[0]["quantity"], 5)
+        self.assertEqual(res.counts["cut_participation"], 1)
 
     def test_stock_commission_has_a_minimum_per_order(self):
         bars = FLAT + [(100, 100, 100, 100), (100, 105, 99, 104)]
