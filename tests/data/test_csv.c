@@ -462,7 +462,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(split_trims_blanks_and_unquotes_fields),
-        cmocka_unit_test(alpha_vantage_rows_are_back_adjusted_by_adjusted_close),
+        cmocka_unit_test(
+            alpha_vantage_rows_are_back_adjusted_by_adjusted_close),
         cmocka_unit_test(yahoo_rows_are_back_adjusted_by_adj_close),
         cmocka_unit_test(columns_are_found_in_any_order_among_extra_ones),
         cmocka_unit_test(stooq_rows_are_read_as_they_are),
