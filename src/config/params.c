@@ -184,6 +184,11 @@ static const char *last_part(const char *s)
     return d ? d + 1 : s;
 }
 
+static size_t len_diff(size_t a, size_t b)
+{
+    return a > b ? a - b : b - a;
+}
+
 /* A near miss is a few edits from a whole name, or the right leaf
  * ("rsi_max") under the wrong or missing section, itself with at most a
  * typo per four letters. */
@@ -193,9 +198,15 @@ const char *momo_param_suggest(const char *name)
     size_t best_d = (size_t)-1, n = strlen(name), nl = strlen(leaf);
 
     for (size_t i = 0; i < N_PARAMS; i++) {
-        size_t d = edit_distance(name, registry[i].name);
-        size_t dl = edit_distance(leaf, last_part(registry[i].name));
+        const char *rl = last_part(registry[i].name);
+        size_t d = (size_t)-1, dl = (size_t)-1;
 
+        /* the distance is at least the difference in length: most
+         * names are ruled out without computing it */
+        if (len_diff(n, strlen(registry[i].name)) <= 2 + n / 6)
+            d = edit_distance(name, registry[i].name);
+        if (len_diff(nl, strlen(rl)) <= nl / 4)
+            dl = edit_distance(leaf, rl);
         if (d > 2 + n / 6)
             d = (size_t)-1;
         if (dl <= nl / 4 && dl + 1 < d)
@@ -381,7 +392,7 @@ int momo_params_set(momo_params *p, const char *name, const char *value,
 {
     const momo_param_info *pi = momo_param_find(name);
     double v;
-    int rc, b;
+    int rc, b = 0;
 
     if (!pi) {
         const char *near = momo_param_suggest(name);
@@ -605,6 +616,8 @@ const char *cfg_suggest_section(const char *name, char *buf, size_t n)
 
             if (len == 0 || len >= sizeof(sec))
                 break;
+            if (len_diff(strlen(name), len) > 2 + strlen(name) / 5)
+                continue;
             memcpy(sec, registry[i].name, len);
             sec[len] = '\0';
             d = edit_distance(name, sec);
