@@ -13,15 +13,23 @@
 
 #include "momo/backtest.h"
 
-/* A candidate of one day: eligible, RSI defined; sorted by score
- * descending, then symbol. */
-struct eng_cand {
-    uint32_t sym;          /* engine symbol index */
-    uint32_t bar;          /* bar index; bit 31: close > SMA(sma_fast) */
-    double score;
-    double rsi;
+/* Candidates of one day: every eligible symbol with a bar that day and
+ * a defined RSI, sorted by score descending, then symbol. Stored as
+ * parallel arrays so a run's scan streams 8 bytes per candidate (the
+ * key) and touches the rest only for candidates that pass it.
+ *
+ * key.rank2 is 2 (rank - 1) with rank the average ascending rank of the
+ * symbol's momentum within its class that day, so its score is exactly
+ * (100 * (rank2 / 2)) / (n - 1) (STRATEGY.md 3; 100 when n = 1), and
+ * key.rsi_f is the RSI rounded to float, for a conservative first test
+ * before the exact one. */
+struct eng_cand_key {
+    float rsi_f;
+    uint32_t bits;           /* rank2 | ENG_ABOVE_SMA | ENG_CRYPTO */
 };
-#define ENG_ABOVE_SMA 0x80000000u
+#define ENG_RANK_MASK  0x3fffffffu
+#define ENG_ABOVE_SMA  0x40000000u   /* close > SMA(sma_fast) */
+#define ENG_CRYPTO     0x80000000u   /* ranked among crypto */
 
 struct eng_sym {
     uint32_t ds_sym;       /* dataset symbol index */
@@ -38,8 +46,12 @@ struct momo_engine {
     int has_stock, has_crypto;
     size_t n_days;
     int32_t *days;             /* calendar */
-    size_t *cand_start;        /* n_days + 1 offsets into cands */
-    struct eng_cand *cands;
+    size_t *cand_start;        /* n_days + 1 offsets into the arrays */
+    struct eng_cand_key *cand_key;
+    uint32_t *cand_sym;        /* engine symbol index */
+    uint32_t *cand_bar;        /* bar index of the day */
+    double *cand_rsi;          /* exact RSI */
+    uint32_t (*n_ranked)[2];   /* per day: eligible stocks, crypto */
     /* regimes (STRATEGY.md 9), per calendar day (regime.c) */
     momo_regime_day *regimes;
     char regime_proxy[MOMO_SYMBOL_MAX + 32];
@@ -80,6 +92,19 @@ void eng_ws_free(struct eng_ws *ws);
 int eng_run(struct eng_ws *ws, const momo_params *p,
             const struct eng_run_opts *o, const struct eng_out **out,
             momo_err *err);
+
+/* Score of candidate i of day d (see struct eng_cand_key). */
+static inline double eng_cand_score(const struct momo_engine *eng, size_t d,
+                                    size_t i)
+{
+    uint32_t bits = eng->cand_key[i].bits;
+    uint32_t n = eng->n_ranked[d][(bits & ENG_CRYPTO) ? 1 : 0];
+
+    if (n <= 1)
+        return 100.0;
+    return (100.0 * (0.5 * (double)(bits & ENG_RANK_MASK))) /
+           (double)(n - 1);
+}
 
 /* Fill eng->regimes from the proxy, the volatility source and the
  * breadth per day (breadth[d], computed with the ranks). */

@@ -23,38 +23,46 @@
 #include "indicators/indicators.h"
 #include "strategy/strategy.h"
 
-/* Per-bar indicator values of all traded symbols, in one block. */
+/* Per-bar values of all traded symbols, in one block. */
 struct ind_block {
     size_t *off;        /* n_sym + 1 bar offsets */
-    double *m, *rsi, *sma, *adv, *sma_slow;
-    uint8_t *elig;      /* eligible (before ranking) */
+    double *m, *rsi;
+    uint8_t *flags;     /* BAR_* */
 };
+
+#define BAR_ELIGIBLE   0x1u
+#define BAR_ABOVE_FAST 0x2u    /* close > SMA(sma_fast) */
+#define BAR_ABOVE_SLOW 0x4u    /* close > SMA(sma_slow) */
+#define BAR_SLOW_DEF   0x8u    /* SMA(sma_slow) defined */
+
+#define SYM_CHUNK 16           /* symbols per indicator work item */
+#define DAY_CHUNK 64           /* days per ranking work item */
 
 struct pre_job {
     struct momo_engine *eng;
     const momo_params *p;
     struct ind_block *ib;
-    /* day buckets of eligible (sym, bar) pairs, sym ascending per day */
+    /* day buckets of eligible bars, sym ascending per day: the values
+     * the ranking needs, copied day-major so it reads them in order */
     size_t *el_start;
     uint32_t *el_sym, *el_bar;
-    size_t n_chunks, per_chunk;
-    int *chunk_rc;
+    double *el_m, *el_rsi;
+    uint8_t *el_flags;
+    int *chunk_rc;      /* per work item */
     double *breadth;    /* per day */
 };
 
-/*---- Indicators, one symbol per item ----*/
+/*---- Indicators, SYM_CHUNK symbols per item ----*/
 
-static void indicators_of(void *ctx, size_t i)
+static void indicators_of(struct pre_job *job, size_t i, double *adv,
+                          double *sma, double *slow)
 {
-    struct pre_job *job = ctx;
     const momo_params *p = job->p;
     const struct eng_sym *sy = &job->eng->syms[i];
     const momo_series *s = &sy->s;
     size_t o = job->ib->off[i], n = s->n;
     double *m = job->ib->m + o, *rsi = job->ib->rsi + o;
-    double *sma = job->ib->sma + o, *adv = job->ib->adv + o;
-    double *sma_slow = job->ib->sma_slow + o;
-    uint8_t *elig = job->ib->elig + o;
+    uint8_t *fl = job->ib->flags + o;
     double min_px = strat_min_price(p, sy->cls);
     int kmax = 0;
 
@@ -64,114 +72,189 @@ static void indicators_of(void *ctx, size_t i)
     ind_adv(s->close, s->volume, n, p->adv_period, m, adv);  /* m: scratch */
     ind_rsi(s->close, n, p->rsi_period, rsi);
     ind_sma(s->close, n, p->sma_fast, sma);
-    ind_sma(s->close, n, p->sma_slow, sma_slow);
+    ind_sma(s->close, n, p->sma_slow, slow);
     for (size_t t = 0; t < n; t++) {
         double roc[MOMO_N_ROC];
+        unsigned f = 0;
 
+        if (!isnan(sma[t]) && s->close[t] > sma[t])
+            f |= BAR_ABOVE_FAST;
+        if (!isnan(slow[t])) {
+            f |= BAR_SLOW_DEF;
+            if (s->close[t] > slow[t])
+                f |= BAR_ABOVE_SLOW;
+        }
         if (t < (size_t)kmax) {
             m[t] = NAN;
-            elig[t] = 0;
+            fl[t] = (uint8_t)f;
             continue;
         }
         for (int k = 0; k < MOMO_N_ROC; k++)
             roc[k] = s->close[t] / s->close[t - (size_t)p->roc_periods[k]]
                      - 1.0;
         m[t] = strat_momentum(p, roc);
-        elig[t] = !isnan(m[t]) && s->close[t] >= min_px &&
-                  adv[t] >= p->min_dollar_volume;
+        if (!isnan(m[t]) && s->close[t] >= min_px &&
+            adv[t] >= p->min_dollar_volume)
+            f |= BAR_ELIGIBLE;
+        fl[t] = (uint8_t)f;
     }
 }
 
-/*---- Ranks and candidates, one chunk of days per item ----*/
-
-static int cmp_cand(const void *a, const void *b)
+static void indicators_chunk(void *ctx, size_t chunk)
 {
-    const struct eng_cand *x = a, *y = b;
+    struct pre_job *job = ctx;
+    size_t lo = chunk * SYM_CHUNK, hi = lo + SYM_CHUNK, most = 1;
+    double *scratch;
 
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->sym < y->sym ? -1 : x->sym > y->sym;
+    if (hi > job->eng->n_sym)
+        hi = job->eng->n_sym;
+    for (size_t i = lo; i < hi; i++)
+        if (job->eng->syms[i].s.n > most)
+            most = job->eng->syms[i].s.n;
+    scratch = core_malloc(3 * most * sizeof(double));
+    if (!scratch) {
+        job->chunk_rc[chunk] = MOMO_ENOMEM;
+        return;
+    }
+    for (size_t i = lo; i < hi; i++)
+        indicators_of(job, i, scratch, scratch + most, scratch + 2 * most);
+    core_free(scratch);
+}
+
+/*---- Ranks and candidates, DAY_CHUNK days per item ----*/
+
+/* One class's items of one day, sorted, with their rank2; `at` walks
+ * them in order. Items carry k = symbol, aux = index within the day's
+ * bucket (el_* arrays from `base`). */
+struct ranked {
+    const struct strat_rank_item *v;
+    const uint32_t *rank2;
+    size_t n, at;
+    uint32_t cls_bit;
+};
+
+static void emit(struct momo_engine *eng, const struct pre_job *job,
+                 size_t base, const struct ranked *r, size_t out)
+{
+    const struct strat_rank_item *it = &r->v[r->at];
+    size_t e = base + it->aux;
+    double rsi = job->el_rsi[e];
+
+    eng->cand_sym[out] = it->k;
+    eng->cand_bar[out] = job->el_bar[e];
+    eng->cand_rsi[out] = rsi;
+    eng->cand_key[out].rsi_f = (float)rsi;
+    eng->cand_key[out].bits = r->rank2[r->at] | r->cls_bit |
+        ((job->el_flags[e] & BAR_ABOVE_FAST) ? ENG_ABOVE_SMA : 0);
+}
+
+/* Skip items whose RSI is undefined: they are ranked, but an undefined
+ * indicator never qualifies a symbol as a candidate. */
+static void skip_undefined(const struct pre_job *job, size_t base,
+                           struct ranked *r)
+{
+    while (r->at < r->n && isnan(job->el_rsi[base + r->v[r->at].aux]))
+        r->at++;
+}
+
+static void rank_day(struct pre_job *job, size_t d,
+                     struct strat_rank_item *items, uint32_t *rank2)
+{
+    struct momo_engine *eng = job->eng;
+    size_t a = job->el_start[d], b = job->el_start[d + 1];
+    size_t n_st = 0, n_cr = 0, n_slow = 0, n_above = 0;
+    size_t out = eng->cand_start[d];
+    struct ranked st, cr;
+
+    /* stocks fill items from the front, crypto from the back */
+    for (size_t e = a; e < b; e++) {
+        uint32_t sym = job->el_sym[e];
+        struct strat_rank_item it;
+
+        it.m = job->el_m[e];
+        it.k = sym;
+        it.aux = (uint32_t)(e - a);
+        if (eng->syms[sym].cls == MOMO_CRYPTO) {
+            items[(b - a) - 1 - n_cr++] = it;
+        } else {
+            items[n_st++] = it;
+            if (job->el_flags[e] & BAR_SLOW_DEF) {
+                n_slow++;
+                n_above += (job->el_flags[e] & BAR_ABOVE_SLOW) != 0;
+            }
+        }
+    }
+    job->breadth[d] = n_slow ? (double)n_above / (double)n_slow : NAN;
+    eng->n_ranked[d][0] = (uint32_t)n_st;
+    eng->n_ranked[d][1] = (uint32_t)n_cr;
+    st.v = items;
+    st.n = n_st;
+    st.rank2 = rank2;
+    st.cls_bit = 0;
+    cr.v = items + n_st;
+    cr.n = n_cr;
+    cr.rank2 = rank2 + n_st;
+    cr.cls_bit = ENG_CRYPTO;
+    strat_sort_desc(items, n_st);
+    strat_sort_desc(items + n_st, n_cr);
+    strat_rank2_sorted(st.v, st.n, rank2);
+    strat_rank2_sorted(cr.v, cr.n, rank2 + n_st);
+    st.at = cr.at = 0;
+    if (n_cr == 0) {                     /* the common case: no merge */
+        for (; st.at < st.n; st.at++)
+            if (!isnan(job->el_rsi[a + st.v[st.at].aux]))
+                emit(eng, job, a, &st, out++);
+        MOMO_ASSERT(out == eng->cand_start[d + 1]);
+        return;
+    }
+    /* merge the two classes by score descending, then symbol */
+    for (;;) {
+        struct ranked *take;
+
+        skip_undefined(job, a, &st);
+        skip_undefined(job, a, &cr);
+        if (st.at == st.n && cr.at == cr.n)
+            break;
+        if (st.at == st.n) {
+            take = &cr;
+        } else if (cr.at == cr.n) {
+            take = &st;
+        } else {
+            double ss = strat_score_of_rank2(st.rank2[st.at], st.n);
+            double sc = strat_score_of_rank2(cr.rank2[cr.at], cr.n);
+
+            take = ss > sc || (ss == sc && st.v[st.at].k < cr.v[cr.at].k)
+                   ? &st : &cr;
+        }
+        emit(eng, job, a, take, out++);
+        take->at++;
+    }
+    MOMO_ASSERT(out == eng->cand_start[d + 1]);
 }
 
 static void rank_chunk(void *ctx, size_t chunk)
 {
     struct pre_job *job = ctx;
     struct momo_engine *eng = job->eng;
-    size_t lo = chunk * job->per_chunk, hi = lo + job->per_chunk, most = 0;
-    double *mv = NULL, *score = NULL;
-    uint32_t *which = NULL;
-    struct strat_rank_item *items = NULL;
+    size_t lo = chunk * DAY_CHUNK, hi = lo + DAY_CHUNK, most = 1;
+    struct strat_rank_item *items;
+    uint32_t *rank2;
 
     if (hi > eng->n_days)
         hi = eng->n_days;
     for (size_t d = lo; d < hi; d++)
         if (job->el_start[d + 1] - job->el_start[d] > most)
             most = job->el_start[d + 1] - job->el_start[d];
-    mv = core_malloc((most + 1) * sizeof(*mv));
-    score = core_malloc((most + 1) * sizeof(*score));
-    which = core_malloc((most + 1) * sizeof(*which));
-    items = core_malloc((most + 1) * sizeof(*items));
-    if (!mv || !score || !which || !items) {
+    items = core_malloc(most * sizeof(*items));
+    rank2 = core_malloc(most * sizeof(*rank2));
+    if (!items || !rank2) {
         job->chunk_rc[chunk] = MOMO_ENOMEM;
-        goto out;
+    } else {
+        for (size_t d = lo; d < hi; d++)
+            rank_day(job, d, items, rank2);
     }
-    for (size_t d = lo; d < hi; d++) {
-        size_t a = job->el_start[d], b = job->el_start[d + 1];
-        struct eng_cand *out = eng->cands + eng->cand_start[d];
-        size_t n_out = 0, n_stock = 0, n_above = 0;
-
-        for (size_t e = a; e < b; e++) {         /* breadth */
-            uint32_t sym = job->el_sym[e];
-            size_t at = job->ib->off[sym] + job->el_bar[e];
-
-            if (eng->syms[sym].cls != MOMO_STOCK ||
-                isnan(job->ib->sma_slow[at]))
-                continue;
-            n_stock++;
-            n_above += eng->syms[sym].s.close[job->el_bar[e]] >
-                       job->ib->sma_slow[at];
-        }
-        job->breadth[d] = n_stock ? (double)n_above / (double)n_stock : NAN;
-
-        for (int cls = 0; cls < MOMO_N_ASSET_CLASSES; cls++) {
-            size_t n = 0;
-
-            for (size_t e = a; e < b; e++) {
-                uint32_t sym = job->el_sym[e];
-
-                if (eng->syms[sym].cls != cls)
-                    continue;
-                mv[n] = job->ib->m[job->ib->off[sym] + job->el_bar[e]];
-                which[n++] = (uint32_t)e;
-            }
-            if (n == 0)
-                continue;
-            strat_rank_scores(mv, n, items, score);
-            for (size_t k = 0; k < n; k++) {
-                size_t e = which[k];
-                uint32_t sym = job->el_sym[e], bar = job->el_bar[e];
-                size_t at = job->ib->off[sym] + bar;
-                double rsi = job->ib->rsi[at], sma = job->ib->sma[at];
-
-                if (isnan(rsi))
-                    continue;     /* an undefined RSI never qualifies */
-                out[n_out].sym = sym;
-                out[n_out].bar = bar;
-                if (!isnan(sma) && eng->syms[sym].s.close[bar] > sma)
-                    out[n_out].bar |= ENG_ABOVE_SMA;
-                out[n_out].score = score[k];
-                out[n_out].rsi = rsi;
-                n_out++;
-            }
-        }
-        MOMO_ASSERT(n_out == eng->cand_start[d + 1] - eng->cand_start[d]);
-        qsort(out, n_out, sizeof(*out), cmp_cand);
-    }
-out:
-    core_free(mv);
-    core_free(score);
-    core_free(which);
     core_free(items);
+    core_free(rank2);
 }
 
 /*---- The engine ----*/
@@ -295,10 +378,24 @@ static void ind_block_release(struct ind_block *ib)
     core_free(ib->off);
     core_free(ib->m);
     core_free(ib->rsi);
-    core_free(ib->sma);
-    core_free(ib->adv);
-    core_free(ib->sma_slow);
-    core_free(ib->elig);
+    core_free(ib->flags);
+}
+
+static int run_chunks(size_t n_items, int threads,
+                      void (*fn)(void *, size_t), struct pre_job *job)
+{
+    int rc = MOMO_OK;
+
+    job->chunk_rc = core_calloc(n_items + 1, sizeof(int));
+    if (!job->chunk_rc)
+        return MOMO_ENOMEM;
+    core_parallel_for(n_items, threads, fn, job);
+    for (size_t c = 0; c < n_items; c++)
+        if (job->chunk_rc[c] != MOMO_OK)
+            rc = job->chunk_rc[c];
+    core_free(job->chunk_rc);
+    job->chunk_rc = NULL;
+    return rc;
 }
 
 static int precompute(struct momo_engine *eng, const momo_params *p,
@@ -307,7 +404,7 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
     struct ind_block ib = { 0 };
     struct pre_job job = { 0 };
     int32_t *day_of = NULL, lo;
-    size_t total = 0, *fill = NULL;
+    size_t total = 0, *fill = NULL, n_cand;
     int rc;
 
     rc = build_calendar(eng, &day_of, &lo, err);
@@ -323,16 +420,15 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
     ib.off[eng->n_sym] = total;
     ib.m = core_malloc(total * sizeof(double));
     ib.rsi = core_malloc(total * sizeof(double));
-    ib.sma = core_malloc(total * sizeof(double));
-    ib.adv = core_malloc(total * sizeof(double));
-    ib.sma_slow = core_malloc(total * sizeof(double));
-    ib.elig = core_malloc(total);
-    if (!ib.m || !ib.rsi || !ib.sma || !ib.adv || !ib.sma_slow || !ib.elig)
+    ib.flags = core_malloc(total);
+    if (!ib.m || !ib.rsi || !ib.flags)
         goto nomem;
     job.eng = eng;
     job.p = p;
     job.ib = &ib;
-    core_parallel_for(eng->n_sym, threads, indicators_of, &job);
+    if (run_chunks((eng->n_sym + SYM_CHUNK - 1) / SYM_CHUNK, threads,
+                   indicators_chunk, &job) != MOMO_OK)
+        goto nomem;
 
     /* bucket eligible bars by day, symbols ascending within a day */
     job.el_start = core_calloc(eng->n_days + 1, sizeof(size_t));
@@ -342,53 +438,64 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
         goto nomem;
     for (size_t i = 0; i < eng->n_sym; i++) {
         const momo_series *s = &eng->syms[i].s;
+        const uint8_t *fl = ib.flags + ib.off[i];
+        const double *rsi = ib.rsi + ib.off[i];
 
         for (size_t t = 0; t < s->n; t++) {
             size_t d;
 
-            if (!ib.elig[ib.off[i] + t])
+            if (!(fl[t] & BAR_ELIGIBLE))
                 continue;
             d = (size_t)day_of[s->date[t] - lo];
             job.el_start[d + 1]++;
-            eng->cand_start[d + 1] += !isnan(ib.rsi[ib.off[i] + t]);
+            eng->cand_start[d + 1] += !isnan(rsi[t]);
         }
     }
     for (size_t d = 0; d < eng->n_days; d++) {
         job.el_start[d + 1] += job.el_start[d];
         eng->cand_start[d + 1] += eng->cand_start[d];
     }
+    n_cand = eng->cand_start[eng->n_days] + 1;
     job.el_sym = core_malloc((job.el_start[eng->n_days] + 1) *
                              sizeof(uint32_t));
     job.el_bar = core_malloc((job.el_start[eng->n_days] + 1) *
                              sizeof(uint32_t));
-    eng->cands = core_malloc((eng->cand_start[eng->n_days] + 1) *
-                             sizeof(*eng->cands));
-    if (!job.el_sym || !job.el_bar || !eng->cands)
+    job.el_m = core_malloc((job.el_start[eng->n_days] + 1) *
+                           sizeof(double));
+    job.el_rsi = core_malloc((job.el_start[eng->n_days] + 1) *
+                             sizeof(double));
+    job.el_flags = core_malloc(job.el_start[eng->n_days] + 1);
+    eng->cand_key = core_malloc(n_cand * sizeof(*eng->cand_key));
+    eng->cand_sym = core_malloc(n_cand * sizeof(uint32_t));
+    eng->cand_bar = core_malloc(n_cand * sizeof(uint32_t));
+    eng->cand_rsi = core_malloc(n_cand * sizeof(double));
+    eng->n_ranked = core_malloc((eng->n_days + 1) * sizeof(*eng->n_ranked));
+    job.breadth = core_malloc((eng->n_days + 1) * sizeof(double));
+    if (!job.el_sym || !job.el_bar || !job.el_m || !job.el_rsi ||
+        !job.el_flags || !eng->cand_key || !eng->cand_sym ||
+        !eng->cand_bar || !eng->cand_rsi || !eng->n_ranked || !job.breadth)
         goto nomem;
     for (size_t i = 0; i < eng->n_sym; i++) {
         const momo_series *s = &eng->syms[i].s;
+        const uint8_t *fl = ib.flags + ib.off[i];
 
         for (size_t t = 0; t < s->n; t++) {
             size_t d, at;
 
-            if (!ib.elig[ib.off[i] + t])
+            if (!(fl[t] & BAR_ELIGIBLE))
                 continue;
             d = (size_t)day_of[s->date[t] - lo];
             at = job.el_start[d] + fill[d]++;
             job.el_sym[at] = (uint32_t)i;
             job.el_bar[at] = (uint32_t)t;
+            job.el_m[at] = ib.m[ib.off[i] + t];
+            job.el_rsi[at] = ib.rsi[ib.off[i] + t];
+            job.el_flags[at] = fl[t];
         }
     }
-    job.per_chunk = 64;
-    job.n_chunks = (eng->n_days + job.per_chunk - 1) / job.per_chunk;
-    job.chunk_rc = core_calloc(job.n_chunks + 1, sizeof(int));
-    job.breadth = core_malloc((eng->n_days + 1) * sizeof(double));
-    if (!job.chunk_rc || !job.breadth)
+    if (run_chunks((eng->n_days + DAY_CHUNK - 1) / DAY_CHUNK, threads,
+                   rank_chunk, &job) != MOMO_OK)
         goto nomem;
-    core_parallel_for(job.n_chunks, threads, rank_chunk, &job);
-    for (size_t c = 0; c < job.n_chunks; c++)
-        if (job.chunk_rc[c] != MOMO_OK)
-            goto nomem;
     rc = eng_regimes(eng, p, job.breadth, err);
     goto out;
 nomem:
@@ -400,7 +507,9 @@ out:
     core_free(job.el_start);
     core_free(job.el_sym);
     core_free(job.el_bar);
-    core_free(job.chunk_rc);
+    core_free(job.el_m);
+    core_free(job.el_rsi);
+    core_free(job.el_flags);
     core_free(job.breadth);
     return rc;
 }
@@ -440,7 +549,11 @@ void momo_engine_free(momo_engine *eng)
     core_free(eng->ds_syms);
     core_free(eng->days);
     core_free(eng->cand_start);
-    core_free(eng->cands);
+    core_free(eng->cand_key);
+    core_free(eng->cand_sym);
+    core_free(eng->cand_bar);
+    core_free(eng->cand_rsi);
+    core_free(eng->n_ranked);
     core_free(eng->regimes);
     core_free(eng);
 }

@@ -21,6 +21,8 @@
 #include "strategy/strategy.h"
 
 struct pos {
+    const momo_series *s;       /* the symbol's bars */
+    int32_t next_date;          /* date of bar next_bar, or INT32_MAX */
     uint32_t sym;
     int cls;
     double units, qty;
@@ -30,10 +32,13 @@ struct pos {
     double score, rsi;
     uint32_t entry_bar, next_bar;
     int bars_held, flag_time, sold;
+    int exit_type;              /* an intraday exit found this day, or -1 */
+    double exit_px;
     int32_t entry_date;
 };
 
 struct order {
+    int32_t target_date;        /* date of bar target, or INT32_MAX */
     uint32_t sym;
     uint32_t target;            /* bar index at whose open it fills */
     double units, score, rsi;
@@ -41,6 +46,8 @@ struct order {
 
 struct eng_ws {
     const struct momo_engine *eng;
+    size_t n_sold;              /* positions sold since the last compact */
+    float rsi_lo, rsi_hi;       /* the run's RSI range, widened to float */
     uint8_t *busy;              /* per symbol: held or pending */
     struct pos *pos;            /* sorted by sym; at most n_sym */
     size_t n_pos;
@@ -135,6 +142,7 @@ static void close_pos(struct eng_ws *ws, struct day *dy, struct pos *ps,
 
     dy->cash = dy->cash + (ps->qty * px - comm);
     ps->sold = 1;
+    ws->n_sold++;
     ws->busy[ps->sym] = 0;
     /* running trade statistics (Welford for the R deviation) */
     a->n++;
@@ -185,41 +193,58 @@ static void compact_positions(struct eng_ws *ws)
 {
     size_t k = 0;
 
+    if (ws->n_sold == 0)
+        return;
+    ws->n_sold = 0;
     for (size_t i = 0; i < ws->n_pos; i++)
         if (!ws->pos[i].sold)
             ws->pos[k++] = ws->pos[i];
     ws->n_pos = k;
 }
 
-static int has_bar(const momo_series *s, uint32_t bar, int32_t date)
+static int32_t date_of(const momo_series *s, uint32_t bar)
 {
-    return bar < s->n && s->date[bar] == date;
+    return bar < s->n ? s->date[bar] : INT32_MAX;
 }
 
 /*---- The phases of one date ----*/
 
-/* (a) time exits and gaps through the stop or target, at the open */
+/* (a) for one position with a bar today: a time exit, or a gap through
+ * the stop or the target, sold at the open. Returns 1 when sold. */
+static int exit_at_open(struct eng_ws *ws, struct day *dy, struct pos *ps,
+                        const struct strat_levels *lv)
+{
+    const momo_series *s = ps->s;
+    uint32_t b = ps->next_bar;
+
+    if (ps->flag_time) {
+        close_pos(ws, dy, ps, s->open[b], MOMO_EXIT_TIME, b);
+        return 1;
+    }
+    if (s->open[b] <= lv->stop) {
+        close_pos(ws, dy, ps, s->open[b],
+                  lv->trailing ? MOMO_EXIT_TRAILING_STOP
+                               : MOMO_EXIT_STOP_LOSS, b);
+        return 1;
+    }
+    if (s->open[b] >= lv->target && s->low[b] > lv->stop) {
+        close_pos(ws, dy, ps, s->open[b], MOMO_EXIT_PROFIT_TARGET, b);
+        return 1;
+    }
+    return 0;
+}
+
+/* (a) for every position, before the day's entry fills */
 static void exits_at_open(struct eng_ws *ws, struct day *dy)
 {
     for (size_t i = 0; i < ws->n_pos; i++) {
         struct pos *ps = &ws->pos[i];
-        const momo_series *s = &ws->eng->syms[ps->sym].s;
-        uint32_t b = ps->next_bar;
         struct strat_levels lv;
 
-        if (!has_bar(s, b, dy->date))
+        if (ps->next_date != dy->date)
             continue;
-        if (ps->flag_time) {
-            close_pos(ws, dy, ps, s->open[b], MOMO_EXIT_TIME, b);
-            continue;
-        }
         strat_levels(dy->p, ps->cls, ps->entry, ps->high, &lv);
-        if (s->open[b] <= lv.stop)
-            close_pos(ws, dy, ps, s->open[b],
-                      lv.trailing ? MOMO_EXIT_TRAILING_STOP
-                                  : MOMO_EXIT_STOP_LOSS, b);
-        else if (s->open[b] >= lv.target && s->low[b] > lv.stop)
-            close_pos(ws, dy, ps, s->open[b], MOMO_EXIT_PROFIT_TARGET, b);
+        exit_at_open(ws, dy, ps, &lv);
     }
     compact_positions(ws);
 }
@@ -236,6 +261,14 @@ static void insert_position(struct eng_ws *ws, const struct pos *np)
     ws->n_pos++;
 }
 
+static int orders_due(const struct eng_ws *ws, int32_t date)
+{
+    for (size_t i = 0; i < ws->n_ord; i++)
+        if (ws->ord[i].target_date == date)
+            return 1;
+    return 0;
+}
+
 /* (b) entry orders due today, oldest first (the order array's order) */
 static void fill_orders(struct eng_ws *ws, struct day *dy)
 {
@@ -250,7 +283,7 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
         struct pos np;
         double px, units;
 
-        if (!has_bar(s, b, dy->date)) {
+        if (o->target_date != dy->date) {
             ws->ord[k++] = *o;            /* still pending */
             continue;
         }
@@ -263,6 +296,8 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
             continue;
         }
         memset(&np, 0, sizeof(np));
+        np.s = s;
+        np.next_date = dy->date;
         np.sym = o->sym;
         np.cls = sy->cls;
         np.units = units;
@@ -283,53 +318,102 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
     ws->n_ord = k;
 }
 
-/* (c) stops and targets touched during the day */
-static void exits_intraday(struct eng_ws *ws, struct day *dy)
+/* (c) and (d) for every position with a bar today, and (a) as well when
+ * `with_open` (a day without entry fills, where nothing comes between
+ * them): one pass per position. Intraday exits are only noted in the
+ * pass and sold after it, so trades keep the order of the phases. */
+static void exits_and_close(struct eng_ws *ws, struct day *dy, int with_open)
 {
+    size_t n_intraday = 0;
+
     for (size_t i = 0; i < ws->n_pos; i++) {
         struct pos *ps = &ws->pos[i];
-        const momo_series *s = &ws->eng->syms[ps->sym].s;
+        const momo_series *s = ps->s;
         uint32_t b = ps->next_bar;
-        struct strat_levels lv;
 
-        if (!has_bar(s, b, dy->date) || b == ps->entry_bar)
+        ps->exit_type = -1;
+        if (ps->next_date != dy->date)
             continue;
-        strat_levels(dy->p, ps->cls, ps->entry, ps->high, &lv);
-        if (s->low[b] <= lv.stop)
-            close_pos(ws, dy, ps, lv.stop,
-                      lv.trailing ? MOMO_EXIT_TRAILING_STOP
-                                  : MOMO_EXIT_STOP_LOSS, b);
-        else if (s->high[b] >= lv.target)
-            close_pos(ws, dy, ps, lv.target, MOMO_EXIT_PROFIT_TARGET, b);
+        if (b != ps->entry_bar) {
+            struct strat_levels lv;
+
+            strat_levels(dy->p, ps->cls, ps->entry, ps->high, &lv);
+            if (with_open && exit_at_open(ws, dy, ps, &lv))
+                continue;
+            if (s->low[b] <= lv.stop) {
+                ps->exit_type = lv.trailing ? MOMO_EXIT_TRAILING_STOP
+                                            : MOMO_EXIT_STOP_LOSS;
+                ps->exit_px = lv.stop;
+            } else if (s->high[b] >= lv.target) {
+                ps->exit_type = MOMO_EXIT_PROFIT_TARGET;
+                ps->exit_px = lv.target;
+            }
+            if (ps->exit_type >= 0) {
+                n_intraday++;
+                continue;
+            }
+        }
+        /* (d): H after the bar's exits, bars held, the time flag */
+        if (s->high[b] > ps->high)
+            ps->high = s->high[b];
+        if (s->high[b] > ps->max_high)
+            ps->max_high = s->high[b];
+        if (s->low[b] < ps->min_low)
+            ps->min_low = s->low[b];
+        ps->bars_held++;
+        if (ps->bars_held >= dy->p->max_holding_days)
+            ps->flag_time = 1;
+        ps->next_bar = b + 1;
+        ps->next_date = date_of(s, b + 1);
+    }
+    for (size_t i = 0; n_intraday > 0 && i < ws->n_pos; i++) {
+        struct pos *ps = &ws->pos[i];
+
+        if (ps->exit_type < 0 || ps->sold)
+            continue;
+        close_pos(ws, dy, ps, ps->exit_px, ps->exit_type, ps->next_bar);
+        n_intraday--;
     }
     compact_positions(ws);
 }
 
-/* (d) the close: H, bars held, time flags; returns the marked equity */
-static double close_of_day(struct eng_ws *ws, struct day *dy)
+/* The close's equity: cash plus every position at its last close, summed
+ * in symbol order (docs/methods.md). */
+static double mark(const struct eng_ws *ws, const struct day *dy)
 {
     double equity = dy->cash;
 
     for (size_t i = 0; i < ws->n_pos; i++) {
-        struct pos *ps = &ws->pos[i];
-        const momo_series *s = &ws->eng->syms[ps->sym].s;
-        uint32_t b = ps->next_bar;
+        const struct pos *ps = &ws->pos[i];
 
-        if (has_bar(s, b, dy->date)) {
-            if (s->high[b] > ps->high)
-                ps->high = s->high[b];
-            if (s->high[b] > ps->max_high)
-                ps->max_high = s->high[b];
-            if (s->low[b] < ps->min_low)
-                ps->min_low = s->low[b];
-            ps->bars_held++;
-            if (ps->bars_held >= dy->p->max_holding_days)
-                ps->flag_time = 1;
-            ps->next_bar = b + 1;
-        }
-        equity = equity + ps->qty * s->close[ps->next_bar - 1];
+        equity = equity + ps->qty * ps->s->close[ps->next_bar - 1];
     }
     return equity;
+}
+
+/* The smallest rank2 whose score reaches the threshold, for a class of
+ * n ranked symbols: scores rise with rank2, so a candidate passes the
+ * scanner exactly when its rank2 is at least this. The division is the
+ * score's own (strat_score_of_rank2), so the cut is exact. */
+static uint32_t min_rank2(size_t n, double threshold)
+{
+    double guess;
+    uint32_t r;
+
+    if (n <= 1)
+        return 100.0 >= threshold ? 0 : UINT32_MAX;
+    guess = threshold * (double)(n - 1) / 50.0;
+    if (guess <= 0)
+        return 0;
+    if (guess > (double)(2 * (n - 1)))
+        return strat_score_of_rank2((uint32_t)(2 * (n - 1)), n) >= threshold
+               ? (uint32_t)(2 * (n - 1)) : UINT32_MAX;
+    r = (uint32_t)guess;
+    while (r > 0 && strat_score_of_rank2(r - 1, n) >= threshold)
+        r--;
+    while (r <= 2 * (n - 1) && strat_score_of_rank2(r, n) < threshold)
+        r++;
+    return r <= 2 * (n - 1) ? r : UINT32_MAX;
 }
 
 /* The day's decisions: candidates in score order become orders. */
@@ -337,42 +421,49 @@ static void decide(struct eng_ws *ws, const momo_params *p, size_t d,
                    double equity)
 {
     const struct momo_engine *eng = ws->eng;
-    const struct eng_cand *c = eng->cands + eng->cand_start[d];
-    const struct eng_cand *end = eng->cands + eng->cand_start[d + 1];
+    size_t i = eng->cand_start[d], end = eng->cand_start[d + 1];
     size_t slots = ws->n_pos + ws->n_ord;
+    uint32_t cut[2], need = p->trend_filter ? ENG_ABOVE_SMA : 0;
+    float lo = ws->rsi_lo, hi = ws->rsi_hi;
     double scale = 1.0;
 
-    if (slots >= (size_t)p->max_positions)
+    if (slots >= (size_t)p->max_positions || i == end)
         return;
     if (p->regime_enabled && eng->regimes[d].regime >= 0)
         scale = p->risk_scale[eng->regimes[d].regime];
     if (!(scale > 0))
         return;
-    for (; c < end; c++) {
+    cut[0] = min_rank2(eng->n_ranked[d][0], p->momentum_threshold);
+    cut[1] = min_rank2(eng->n_ranked[d][1], p->momentum_threshold);
+    for (; i < end; i++) {
+        const struct eng_cand_key *k = &eng->cand_key[i];
         const struct eng_sym *sy;
-        uint32_t bar;
+        uint32_t sym, bar;
         double units;
         struct order *o;
 
-        if (c->score < p->momentum_threshold)
-            break;
-        if (ws->busy[c->sym] || c->rsi < p->rsi_min || c->rsi > p->rsi_max)
+        if ((k->bits & ENG_RANK_MASK) < cut[k->bits >> 31])
+            break;                      /* scores only fall from here */
+        if (k->rsi_f < lo || k->rsi_f > hi || (k->bits & need) != need)
             continue;
-        if (p->trend_filter && !(c->bar & ENG_ABOVE_SMA))
+        sym = eng->cand_sym[i];
+        if (ws->busy[sym] || eng->cand_rsi[i] < p->rsi_min ||
+            eng->cand_rsi[i] > p->rsi_max)
             continue;
-        sy = &eng->syms[c->sym];
-        bar = c->bar & ~ENG_ABOVE_SMA;
+        sy = &eng->syms[sym];
+        bar = eng->cand_bar[i];
         units = strat_size_units(p, sy->cls, equity, sy->s.close[bar],
                                  scale);
         if (units <= 0)
             continue;
         o = &ws->ord[ws->n_ord++];
-        o->sym = c->sym;
+        o->sym = sym;
         o->target = bar + 1 + (uint32_t)p->entry_delay_bars;
+        o->target_date = date_of(&sy->s, o->target);
         o->units = units;
-        o->score = c->score;
-        o->rsi = c->rsi;
-        ws->busy[c->sym] = 1;
+        o->score = eng_cand_score(eng, d, i);
+        o->rsi = eng->cand_rsi[i];
+        ws->busy[sym] = 1;
         if (++slots >= (size_t)p->max_positions)
             break;
     }
@@ -386,12 +477,12 @@ static void end_of_period(struct eng_ws *ws, struct day *dy)
     ws->n_ord = 0;
     for (size_t i = 0; i < ws->n_pos; i++) {
         struct pos *ps = &ws->pos[i];
-        const momo_series *s = &ws->eng->syms[ps->sym].s;
 
-        close_pos(ws, dy, ps, s->close[ps->next_bar - 1],
+        close_pos(ws, dy, ps, ps->s->close[ps->next_bar - 1],
                   MOMO_EXIT_END_OF_PERIOD, ps->next_bar - 1);
     }
     ws->n_pos = 0;
+    ws->n_sold = 0;
 }
 
 int eng_run(struct eng_ws *ws, const momo_params *p,
@@ -410,8 +501,10 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
         return rc;
     memset(ws->busy, 0, eng->n_sym);
     memset(&ws->acc, 0, sizeof(ws->acc));
-    ws->n_pos = ws->n_ord = 0;
+    ws->n_pos = ws->n_ord = ws->n_sold = 0;
     ws->rec_failed = 0;
+    ws->rsi_lo = nextafterf((float)p->rsi_min, -INFINITY);
+    ws->rsi_hi = nextafterf((float)p->rsi_max, INFINITY);
     A = eng_periods_per_year(eng, d0, d1);
     growth = 1.0 + p->cash_rate / A;
     dy.p = p;
@@ -424,12 +517,16 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
         double equity;
 
         dy.date = eng->days[d];
-        exits_at_open(ws, &dy);
-        fill_orders(ws, &dy);
-        exits_intraday(ws, &dy);
+        if (orders_due(ws, dy.date)) {
+            exits_at_open(ws, &dy);
+            fill_orders(ws, &dy);
+            exits_and_close(ws, &dy, 0);
+        } else {
+            exits_and_close(ws, &dy, 1);
+        }
         if (d > d0 && p->cash_rate != 0)
             dy.cash = dy.cash * growth;
-        equity = close_of_day(ws, &dy);
+        equity = mark(ws, &dy);
         if (d == d1) {
             end_of_period(ws, &dy);
             equity = dy.cash;

@@ -1,46 +1,107 @@
 /* strategy.c - scores, sizing and fills: the parts of the rules with
  * more than a line of arithmetic. See strategy.h and docs/methods.md. */
-#include <stdlib.h>
 
 #include "core/core.h"
 #include "strategy/strategy.h"
 
-static int cmp_item(const void *a, const void *b)
+static inline int before(const struct strat_rank_item *a,
+                         const struct strat_rank_item *b)
 {
-    const struct strat_rank_item *x = a, *y = b;
-
-    if (x->m != y->m)
-        return x->m < y->m ? -1 : 1;
-    return x->k < y->k ? -1 : x->k > y->k;
+    return a->m > b->m || (a->m == b->m && a->k < b->k);
 }
 
-void strat_rank_scores(const double *m, size_t n,
-                       struct strat_rank_item *items, double *score)
+static void insertion_sort(struct strat_rank_item *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct strat_rank_item x = v[i];
+        size_t j = i;
+
+        while (j > 0 && before(&x, &v[j - 1])) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+static void swap_items(struct strat_rank_item *a, struct strat_rank_item *b)
+{
+    struct strat_rank_item t = *a;
+
+    *a = *b;
+    *b = t;
+}
+
+/* Quicksort with a median-of-three pivot, recursing into the smaller
+ * side (depth <= log2 n) and finishing small ranges by insertion. A
+ * total order makes the result independent of the pivots chosen. */
+void strat_sort_desc(struct strat_rank_item *v, size_t n)
+{
+    while (n > 24) {
+        size_t mid = n / 2, i = 0, j = n - 1;
+        struct strat_rank_item pivot;
+
+        if (before(&v[mid], &v[0]))
+            swap_items(&v[mid], &v[0]);
+        if (before(&v[n - 1], &v[0]))
+            swap_items(&v[n - 1], &v[0]);
+        if (before(&v[n - 1], &v[mid]))
+            swap_items(&v[n - 1], &v[mid]);
+        pivot = v[mid];
+        for (;;) {                      /* Hoare partition */
+            while (before(&v[i], &pivot))
+                i++;
+            while (before(&pivot, &v[j]))
+                j--;
+            if (i >= j)
+                break;
+            swap_items(&v[i], &v[j]);
+            i++;
+            j--;
+        }
+        /* [0, j] and [j + 1, n) */
+        if (j + 1 < n - (j + 1)) {
+            strat_sort_desc(v, j + 1);
+            v += j + 1;
+            n -= j + 1;
+        } else {
+            strat_sort_desc(v + j + 1, n - (j + 1));
+            n = j + 1;
+        }
+    }
+    insertion_sort(v, n);
+}
+
+void strat_rank2_sorted(const struct strat_rank_item *v, size_t n,
+                        uint32_t *rank2)
 {
     size_t i = 0;
 
-    if (n == 1) {
-        score[0] = 100.0;
-        return;
+    while (i < n) {
+        size_t j = i;
+
+        while (j + 1 < n && v[j + 1].m == v[i].m)
+            j++;
+        /* descending positions i..j hold ascending ranks n-j .. n-i */
+        for (size_t k = i; k <= j; k++)
+            rank2[k] = (uint32_t)(2 * n - i - j - 2);
+        i = j + 1;
     }
+}
+
+void strat_rank_scores(const double *m, size_t n,
+                       struct strat_rank_item *items, uint32_t *rank2,
+                       double *score)
+{
     for (size_t k = 0; k < n; k++) {
         items[k].m = m[k];
         items[k].k = (uint32_t)k;
+        items[k].aux = 0;
     }
-    qsort(items, n, sizeof(*items), cmp_item);
-    while (i < n) {
-        size_t j = i;
-        double rank, s;
-
-        while (j + 1 < n && items[j + 1].m == items[i].m)
-            j++;
-        /* ranks i+1 .. j+1 share their mean */
-        rank = ((double)(i + 1) + (double)(j + 1)) / 2.0;
-        s = (100.0 * (rank - 1.0)) / (double)(n - 1);
-        for (size_t k = i; k <= j; k++)
-            score[items[k].k] = s;
-        i = j + 1;
-    }
+    strat_sort_desc(items, n);
+    strat_rank2_sorted(items, n, rank2);
+    for (size_t i = 0; i < n; i++)
+        score[items[i].k] = strat_score_of_rank2(rank2[i], n);
 }
 
 double strat_size_units(const momo_params *p, int cls, double equity,

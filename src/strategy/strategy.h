@@ -18,15 +18,37 @@
 #include "momo/config.h"
 #include "momo/dataset.h"
 
-/* Percentile scores of m[0..n) (one asset class, one day): rank 1 for
- * the lowest, ties share their average rank, score = 100 (rank-1)/(n-1),
- * 100 when n = 1. `items` is scratch of n entries. */
+/* Ranking (STRATEGY.md 3). An item is one eligible symbol of one class
+ * on one day: its momentum m, its symbol index k (ties order) and a
+ * payload the caller keeps with it. */
 struct strat_rank_item {
     double m;
     uint32_t k;
+    uint32_t aux;
 };
+
+/* Sort items by m descending, then k ascending. In place, no
+ * allocation; the order is total, so the result is unique. */
+void strat_sort_desc(struct strat_rank_item *v, size_t n);
+
+/* For items sorted by strat_sort_desc, rank2[i] = 2 (rank - 1) where
+ * rank is item i's ascending rank, equal m sharing their average rank.
+ * The score is (100 * (rank2 / 2)) / (n - 1), or 100 when n = 1. */
+void strat_rank2_sorted(const struct strat_rank_item *v, size_t n,
+                        uint32_t *rank2);
+
+static inline double strat_score_of_rank2(uint32_t rank2, size_t n)
+{
+    if (n <= 1)
+        return 100.0;
+    return (100.0 * (0.5 * (double)rank2)) / (double)(n - 1);
+}
+
+/* Percentile scores of m[0..n) in input order (a convenience over the
+ * two functions above). `items` and `rank2` are scratch of n entries. */
 void strat_rank_scores(const double *m, size_t n,
-                       struct strat_rank_item *items, double *score);
+                       struct strat_rank_item *items, uint32_t *rank2,
+                       double *score);
 
 /* Raw momentum from the four ROCs (NaN when any is undefined). */
 static inline double strat_momentum(const momo_params *p, const double *roc)

@@ -1,5 +1,7 @@
 /* tests/strategy/test_strategy.c - tests for src/strategy/ */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "testutil.h"
 #include "strategy/strategy.h"
@@ -8,11 +10,12 @@ static void scores_are_percentile_ranks_with_average_ties(void **state)
 {
     const double m[] = { 0.3, -0.1, 0.3, 0.5, 0.0 };
     struct strat_rank_item items[5];
+    uint32_t r2[5];
     double s[5];
 
     (void)state;
     /* ranks: -0.1 -> 1, 0.0 -> 2, 0.3 x2 -> 3.5, 0.5 -> 5 */
-    strat_rank_scores(m, 5, items, s);
+    strat_rank_scores(m, 5, items, r2, s);
     assert_true(s[1] == 0.0);
     assert_true(s[4] == 25.0);
     assert_true(s[0] == 62.5 && s[2] == 62.5);
@@ -23,10 +26,11 @@ static void a_lone_symbol_scores_100(void **state)
 {
     const double m[] = { -0.4 };
     struct strat_rank_item items[1];
+    uint32_t r2[1];
     double s[1];
 
     (void)state;
-    strat_rank_scores(m, 1, items, s);
+    strat_rank_scores(m, 1, items, r2, s);
     assert_true(s[0] == 100.0);
 }
 
@@ -89,11 +93,44 @@ static void crypto_cash_cut_pays_the_fee_on_notional(void **state)
                 1000);
 }
 
+static int cmp_naive(const void *a, const void *b)
+{
+    const struct strat_rank_item *x = a, *y = b;
+
+    if (x->m != y->m)
+        return x->m > y->m ? -1 : 1;
+    return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static void the_sort_agrees_with_qsort_on_random_and_tied_input(void **st)
+{
+    static struct strat_rank_item a[3000], b[3000];
+    unsigned seed = 1;
+
+    (void)st;
+    for (size_t n = 0; n < 3000; n = n * 2 + 1) {
+        for (size_t i = 0; i < n; i++) {
+            /* few distinct values: many ties */
+            a[i].m = (double)(rand_r(&seed) % (n / 4 + 1)) - 3.0;
+            a[i].k = (uint32_t)((i * 7919) % (n + 1));
+            a[i].aux = (uint32_t)i;
+        }
+        memcpy(b, a, n * sizeof(a[0]));
+        strat_sort_desc(a, n);
+        qsort(b, n, sizeof(b[0]), cmp_naive);
+        for (size_t i = 0; i < n; i++) {
+            assert_true(a[i].m == b[i].m);
+            assert_int_equal(a[i].k, b[i].k);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scores_are_percentile_ranks_with_average_ties),
         cmocka_unit_test(a_lone_symbol_scores_100),
+        cmocka_unit_test(the_sort_agrees_with_qsort_on_random_and_tied_input),
         cmocka_unit_test(sizing_floors_shares_and_lots),
         cmocka_unit_test(fills_are_cut_to_the_cash_with_the_minimum_commission),
         cmocka_unit_test(crypto_cash_cut_pays_the_fee_on_notional),
