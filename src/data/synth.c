@@ -79,11 +79,13 @@ static const struct regime {
 } regimes[MOMO_SYNTH_N_REGIMES] = {
     [MOMO_SYNTH_BULL]        = {  0.17, 0.13, 1.0, 1.0,  0.02 },
     [MOMO_SYNTH_LOW_VOL]     = {  0.10, 0.07, 0.8, 0.8,  0.02 },
-    [MOMO_SYNTH_BEAR]        = { -0.25, 0.26, 1.3, 1.3, -0.04 },
-    [MOMO_SYNTH_CRASH]       = {  0.00, 0.55, 1.4, 2.2, -0.04 },
+    [MOMO_SYNTH_BEAR]        = { -0.25, 0.26, 1.3, 1.3, -0.06 },
+    [MOMO_SYNTH_CRASH]       = {  0.00, 0.55, 1.4, 2.2, -0.06 },
     [MOMO_SYNTH_SIDEWAYS]    = {  0.00, 0.15, 1.0, 0.9,  0.02 },
-    [MOMO_SYNTH_FLASH_CRASH] = {  0.00, 0.35, 1.5, 2.5, -0.04 },
+    [MOMO_SYNTH_FLASH_CRASH] = {  0.00, 0.35, 1.0, 2.5, -0.06 },
 };
+
+#define BULL_VOL (regimes[MOMO_SYNTH_BULL].vol)
 
 static const char *const regime_names[MOMO_SYNTH_N_REGIMES] = {
     "bull", "low_vol", "bear", "crash", "sideways", "flash_crash"
@@ -137,6 +139,9 @@ static const struct stretch {
 #define AGG_VOL        0.04
 #define AGG_DOLLARS    3e8
 #define VIX_LAMBDA     0.94     /* EWMA of SPY's squared returns */
+#define VIX_BASE       5.0      /* target = BASE + SLOPE * annual vol % */
+#define VIX_SLOPE      0.9
+#define VIX_LEVERAGE   0.5      /* weight of SPY's own shock, negated */
 #define VIX_PULL       0.25
 #define VIX_NOISE      0.06
 #define VIX_MIN        8.0
@@ -480,8 +485,7 @@ static void market_factor(struct synth *s)
 {
     const gsl_rng *r = &s->rng;
     size_t at[N_STRETCHES + 1];
-    double h = regimes[MOMO_SYNTH_BULL].vol * regimes[MOMO_SYNTH_BULL].vol
-               / TD_YEAR;
+    double h = BULL_VOL * BULL_VOL / TD_YEAR;
     double level = 0.0, anchor = 0.0;
 
     if (s->o->random_walk)
@@ -596,9 +600,10 @@ static int add_rows(struct synth *s, const char *name, const char *sector,
     return momo_dataset_builder_add(s->b, &m, &bars, err);
 }
 
-/* Size bucket of the j-th stock of a sector: 2 in 10 large, 3 mid,
- * 5 small, interleaved so every sector holds all three. */
-static int bucket_of(size_t j)
+/* Size bucket of the j-th stock of sector `sec`: 2 in 10 large, 3 mid,
+ * 5 small, interleaved so that every sector with a few stocks, and the
+ * first stocks of the sectors together, hold all three. */
+static int bucket_of(size_t sec, size_t j)
 {
     static const unsigned char pattern[10] = {
         MOMO_SIZE_LARGE, MOMO_SIZE_MID, MOMO_SIZE_SMALL, MOMO_SIZE_SMALL,
@@ -606,7 +611,7 @@ static int bucket_of(size_t j)
         MOMO_SIZE_SMALL, MOMO_SIZE_SMALL
     };
 
-    return pattern[j % 10];
+    return pattern[(sec + j) % 10];
 }
 
 /* Stock i: r_t = beta rm_t + gamma f_sec,t + m a_t / 252
@@ -618,7 +623,7 @@ static int add_stock(struct synth *s, size_t i, momo_err *err)
 {
     const gsl_rng *r = &s->rng;
     size_t sec = i % N_SECTORS, j = i / N_SECTORS, first = 0, n = 0;
-    int size = bucket_of(j);
+    int size = bucket_of(sec, j);
     const struct bucket *bk = &buckets[size];
     double beta, gamma, idio, px, shares, turnover, a, x, prev;
     double phi = exp(-1.0 / MOM_DAYS), innov = sqrt(1.0 - phi * phi);
@@ -638,7 +643,8 @@ static int add_stock(struct synth *s, size_t i, momo_err *err)
     if (j > 0 && gsl_rng_uniform(r) < LISTING_SHARE)
         first = (size_t)((double)s->n_days * uniform(r, 0.1, 0.6));
     if (s->o->random_walk)      /* the whole volatility, no factors */
-        idio = sqrt(idio * idio + beta * beta * 0.13 * 0.13 / TD_YEAR);
+        idio = sqrt(idio * idio + beta * beta * BULL_VOL * BULL_VOL /
+                    TD_YEAR);
     x = log(px);
     prev = px;
     for (size_t t = first; t < s->n_days; t++) {
@@ -680,8 +686,7 @@ static int add_stock(struct synth *s, size_t i, momo_err *err)
 static int add_spy_vix(struct synth *s, momo_err *err)
 {
     const gsl_rng *r = &s->rng;
-    double v = regimes[MOMO_SYNTH_BULL].vol * regimes[MOMO_SYNTH_BULL].vol
-               / TD_YEAR;
+    double v = BULL_VOL * BULL_VOL / TD_YEAR;
     double px = SPY_PRICE, lvix, *vix_close;
     size_t n = s->n_days;
     int rc;
@@ -689,7 +694,7 @@ static int add_spy_vix(struct synth *s, momo_err *err)
     /* VIX closes wait in s->cf, unused until the coins. */
     vix_close = s->cf;
     stream(s, STREAM_SPY);
-    lvix = log(5.0 + 0.9 * 100.0 * sqrt(TD_YEAR * v));
+    lvix = log(VIX_BASE + VIX_SLOPE * 100.0 * sqrt(TD_YEAR * v));
     for (size_t t = 0; t < n; t++) {
         double ret = 0.0, close, z = 0.0, target, sd = sqrt(v);
 
@@ -702,10 +707,12 @@ static int add_spy_vix(struct synth *s, momo_err *err)
                  whole(SPY_DOLLARS * regimes[s->kind[t]].volume *
                        exp(0.25 * gauss(r)) / close));
         px = close;
-        target = 5.0 + 0.9 * 100.0 * sqrt(TD_YEAR * v);
+        target = VIX_BASE + VIX_SLOPE * 100.0 * sqrt(TD_YEAR * v);
         if (t > 0)
             lvix += VIX_PULL * (log(target) - lvix) +
-                    VIX_NOISE * (-0.5 * z + 0.866 * gauss(r));
+                    VIX_NOISE * (-VIX_LEVERAGE * z +
+                                 sqrt(1.0 - VIX_LEVERAGE * VIX_LEVERAGE) *
+                                 gauss(r));
         if (lvix < log(VIX_MIN))
             lvix = log(VIX_MIN);
         if (lvix > log(VIX_MAX))

@@ -16,6 +16,18 @@
 
 /*---- Helpers ----*/
 
+/* The default options; MOMO_SYNTH_TEST_SEED=N runs the tests on seed N
+ * (they hold for any seed; the suite uses seed 1). */
+static momo_synth_opts test_opts(void)
+{
+    momo_synth_opts o = momo_synth_default_opts();
+    const char *env = getenv("MOMO_SYNTH_TEST_SEED");
+
+    if (env && *env)
+        o.seed = strtoull(env, NULL, 10);
+    return o;
+}
+
 static momo_dataset *generate(const momo_synth_opts *o)
 {
     momo_dataset *ds = NULL;
@@ -283,7 +295,7 @@ static double median(double *v, size_t n)
 
 static int group_setup(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_dataset *ds = NULL;
 
     if (momo_synth_generate(&o, &ds, NULL) != MOMO_OK)
@@ -318,11 +330,11 @@ static void defaults_are_the_documented_ones(void **state)
 static void the_same_seed_gives_the_same_checksum_and_others_differ(
     void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_dataset *again, *other;
 
     again = generate(&o);
-    o.seed = 2;
+    o.seed++;
     other = generate(&o);
     assert_int_equal(momo_dataset_checksum(*state),
                      momo_dataset_checksum(again));
@@ -509,7 +521,7 @@ static void stocks_correlate_more_within_a_sector_than_across(void **state)
 
 static void the_regime_schedule_covers_the_span_without_gaps(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_synth_regime rg[MOMO_SYNTH_MAX_REGIMES];
     int seen[MOMO_SYNTH_N_REGIMES] = { 0 };
     momo_series spy;
@@ -540,7 +552,7 @@ static void the_regime_schedule_covers_the_span_without_gaps(void **state)
 
 static void spy_falls_about_twenty_percent_in_the_crash_month(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_synth_regime rg[MOMO_SYNTH_MAX_REGIMES];
     const momo_synth_regime *crash;
     momo_series spy;
@@ -562,7 +574,7 @@ static void spy_falls_about_twenty_percent_in_the_crash_month(void **state)
 static void the_flash_crash_drops_in_a_day_and_recovers_within_days(
     void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_synth_regime rg[MOMO_SYNTH_MAX_REGIMES];
     const momo_synth_regime *flash;
     momo_series spy;
@@ -583,12 +595,12 @@ static void the_flash_crash_drops_in_a_day_and_recovers_within_days(
     assert_true(drop < -0.05);
     assert_true(spy.low[a] < spy.close[a]);
     assert_true(b - a <= 5);
-    assert_true(back > -0.02);
+    assert_true(back > -0.03);
 }
 
 static void the_low_volatility_stretch_is_calmer_than_the_rest(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_synth_regime rg[MOMO_SYNTH_MAX_REGIMES];
     const momo_synth_regime *lv;
     momo_series spy;
@@ -608,7 +620,7 @@ static void the_low_volatility_stretch_is_calmer_than_the_rest(void **state)
 
 static void vix_is_calm_in_quiet_markets_and_high_in_the_crash(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_synth_regime rg[MOMO_SYNTH_MAX_REGIMES];
     const momo_synth_regime *lv, *crash;
     momo_series vix;
@@ -637,7 +649,7 @@ static void vix_is_calm_in_quiet_markets_and_high_in_the_crash(void **state)
 
 static void agg_is_quiet_and_leans_against_stocks_in_the_crash(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_synth_regime rg[MOMO_SYNTH_MAX_REGIMES];
     const momo_synth_regime *crash, *bear;
     momo_series spy, agg;
@@ -669,12 +681,12 @@ static void agg_is_quiet_and_leans_against_stocks_in_the_crash(void **state)
                   "bear and crash %.2f\n",
                   sqrt(ss / (double)(agg.n - 1) * 252.0), rho);
     assert_true(sqrt(ss / (double)(agg.n - 1) * 252.0) < 0.08);
-    assert_true(rho < -0.05 && rho > -0.7);
+    assert_true(rho < -0.08 && rho > -0.7);
 }
 
 static void strong_momentum_makes_past_winners_keep_winning(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_dataset *strong, *none;
     double ic_strong, ic_none;
 
@@ -696,7 +708,7 @@ static void strong_momentum_makes_past_winners_keep_winning(void **state)
 
 static void a_random_walk_market_has_no_sector_correlation(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_synth_regime rg[MOMO_SYNTH_MAX_REGIMES];
     momo_dataset *ds;
     double within, across, mean_abs;
@@ -750,7 +762,7 @@ static void out_of_range_options_are_refused_by_name(void **state)
 
 static void a_too_small_regime_buffer_is_refused(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     momo_synth_regime rg[2];
     momo_err err = { 0 };
     size_t n = 5;
@@ -763,7 +775,7 @@ static void a_too_small_regime_buffer_is_refused(void **state)
 
 static void generation_fails_cleanly_on_every_allocation(void **state)
 {
-    momo_synth_opts o = momo_synth_default_opts();
+    momo_synth_opts o = test_opts();
     uint32_t want;
     int nth;
 
