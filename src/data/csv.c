@@ -35,6 +35,13 @@ static int is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
+/* Bytes from p to end; 0 when p is past it (never, but the optimizer
+ * cannot tell, and warns about memchr otherwise). */
+static size_t left(const char *p, const char *end)
+{
+    return p < end ? (size_t)(end - p) : 0;
+}
+
 long ds_csv_split(const char *s, size_t len, struct csv_field *f, size_t max)
 {
     const char *p = s, *end = s + len;
@@ -49,7 +56,7 @@ long ds_csv_split(const char *s, size_t len, struct csv_field *f, size_t max)
             const char *q = ++p, *c;
 
             for (;;) {
-                c = memchr(q, '"', (size_t)(end - q));
+                c = memchr(q, '"', left(q, end));
                 if (!c)
                     return -1;
                 if (c + 1 < end && c[1] == '"') {
@@ -67,7 +74,7 @@ long ds_csv_split(const char *s, size_t len, struct csv_field *f, size_t max)
             if (p < end && *p != ',')
                 return -1;
         } else {
-            const char *c = memchr(p, ',', (size_t)(end - p));
+            const char *c = memchr(p, ',', left(p, end));
             const char *e = c ? c : end;
 
             fld.s = p;
