@@ -276,28 +276,37 @@ def read_bars(path):
             raise RefError("%s:1: header must be "
                            "'Date,Open,High,Low,Close,Volume'" % path)
         for row in reader:
-            line = reader.line_num
-            if not row or not "".join(row).strip():
-                continue
-            row = row + [""] * (6 - len(row))
-            try:
-                day = parse_date(row[0])
-            except ValueError:
-                raise RefError("%s:%d: column 'Date': not a date '%s'"
-                               % (path, line, row[0]))
-            prices = []
-            for k in range(1, 5):
-                text = row[k].strip()
-                prices.append(_number(text, path, line, header[k].strip())
-                              if text else NAN)
-            if not all(p > 0 for p in prices):
-                continue
-            text = row[5].strip()
-            volume = _number(text, path, line, header[5].strip()) \
-                if text else 0.0
-            by_date[day] = (day, prices[0], prices[1], prices[2], prices[3],
-                            volume)
+            try:                                # the common, valid row
+                bar = (parse_date(row[0]), float(row[1]), float(row[2]),
+                       float(row[3]), float(row[4]), float(row[5]))
+            except (ValueError, IndexError):
+                bar = parse_row(row, path, reader.line_num, header)
+            if bar is not None and bar[1] > 0 and bar[2] > 0 and \
+                    bar[3] > 0 and bar[4] > 0:
+                by_date[bar[0]] = bar
     return [by_date[d] for d in sorted(by_date)]
+
+
+def parse_row(row, path, line, header):
+    """A row with an empty field or a bad value: None for a blank line,
+    NaN for a missing price (the row is skipped), 0 for a missing volume,
+    RefError naming file, line and column for anything else."""
+    if not "".join(row).strip():
+        return None
+    row = row + [""] * (6 - len(row))
+    try:
+        day = parse_date(row[0])
+    except ValueError:
+        raise RefError("%s:%d: column 'Date': not a date '%s'"
+                       % (path, line, row[0]))
+    values = []
+    for k in range(1, 6):
+        text = row[k].strip()
+        if text:
+            values.append(_number(text, path, line, header[k].strip()))
+        else:
+            values.append(NAN if k < 5 else 0.0)
+    return (day,) + tuple(values)
 
 
 def load_market(data_dir, universe_path=None, symbols=None):
@@ -389,8 +398,7 @@ def compute_indicators(s, p):
     w1, w2, w3, w4 = p.weights
     s.momentum = [((w1 * r1 + w2 * r2) + w3 * r3) + w4 * r4
                   for r1, r2, r3, r4 in zip(*rocs)]
-    s.roc_defined = [all(not math.isnan(r[i]) for r in rocs)
-                     for i in range(len(s.close))]
+    s.first_roc = max(p.roc_periods)    # all four ROCs defined from here
 
 
 # ---- Scanner (STRATEGY.md 3) ----------------------------------------------
@@ -422,7 +430,7 @@ def scan(today, p):
         min_price = p.min_price if ac == "stock" else p.min_price_crypto
         eligible = []
         for s, i in today:
-            if s.asset_class != ac or not s.roc_defined[i]:
+            if s.asset_class != ac or i < s.first_roc:
                 continue
             if s.close[i] >= min_price and s.adv[i] >= p.min_dollar_volume:
                 eligible.append((s.momentum[i], s.symbol))
