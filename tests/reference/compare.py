@@ -32,10 +32,10 @@ TRADE_REL = {"quantity": 1e-12, "entry_price": 1e-9, "exit_price": 1e-9,
              "pnl": 1e-9, "return_pct": 1e-9}
 EQUITY_REL = {"equity": 1e-9, "cash": 1e-9, "positions": 1e-9}
 METRICS = ["total_return", "cagr", "annual_volatility", "sharpe", "sortino",
-           "max_drawdown", "max_drawdown_duration", "calmar", "ulcer_index",
-           "recovery_factor", "win_rate", "profit_factor", "avg_win",
-           "avg_loss", "expectancy", "num_trades", "sqn", "exposure",
-           "avg_bars_held", "periods_per_year"]
+           "max_drawdown", "max_drawdown_duration", "max_drawdown_recovery",
+           "calmar", "ulcer_index", "recovery_factor", "win_rate",
+           "profit_factor", "avg_win", "avg_loss", "expectancy", "num_trades",
+           "sqn", "exposure", "avg_bars_held", "periods_per_year"]
 METRIC_REL = 1e-6
 
 
