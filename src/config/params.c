@@ -154,8 +154,10 @@ const momo_param_info *momo_param_find(const char *name)
     return NULL;
 }
 
-/* Levenshtein distance, capped: names are short. */
-static size_t edit_distance(const char *a, const char *b)
+/* Levenshtein distance of a and b, or SIZE_MAX once it must exceed
+ * `limit` (a row's minimum never falls): names are short, and only near
+ * misses matter. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
 {
     size_t la = strlen(a), lb = strlen(b), prev[128], cur[128];
 
@@ -164,17 +166,23 @@ static size_t edit_distance(const char *a, const char *b)
     for (size_t j = 0; j <= lb; j++)
         prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
+        size_t row_min;
+
+        cur[0] = row_min = i;
         for (size_t j = 1; j <= lb; j++) {
             size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
             size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
 
             cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del
                                                                       : ins);
+            if (cur[j] < row_min)
+                row_min = cur[j];
         }
+        if (row_min > limit)
+            return (size_t)-1;
         memcpy(prev, cur, (lb + 1) * sizeof(size_t));
     }
-    return prev[lb];
+    return prev[lb] <= limit ? prev[lb] : (size_t)-1;
 }
 
 static const char *last_part(const char *s)
@@ -196,6 +204,7 @@ const char *momo_param_suggest(const char *name)
 {
     const char *best = NULL, *leaf = last_part(name);
     size_t best_d = (size_t)-1, n = strlen(name), nl = strlen(leaf);
+    size_t lim = 2 + n / 6, lim_leaf = nl / 4;
 
     for (size_t i = 0; i < N_PARAMS; i++) {
         const char *rl = last_part(registry[i].name);
@@ -203,13 +212,11 @@ const char *momo_param_suggest(const char *name)
 
         /* the distance is at least the difference in length: most
          * names are ruled out without computing it */
-        if (len_diff(n, strlen(registry[i].name)) <= 2 + n / 6)
-            d = edit_distance(name, registry[i].name);
-        if (len_diff(nl, strlen(rl)) <= nl / 4)
-            dl = edit_distance(leaf, rl);
-        if (d > 2 + n / 6)
-            d = (size_t)-1;
-        if (dl <= nl / 4 && dl + 1 < d)
+        if (len_diff(n, strlen(registry[i].name)) <= lim)
+            d = edit_distance(name, registry[i].name, lim);
+        if (len_diff(nl, strlen(rl)) <= lim_leaf)
+            dl = edit_distance(leaf, rl, lim_leaf);
+        if (dl != (size_t)-1 && dl + 1 < d)
             d = dl + 1;
         if (d < best_d) {
             best_d = d;
@@ -620,7 +627,7 @@ const char *cfg_suggest_section(const char *name, char *buf, size_t n)
                 continue;
             memcpy(sec, registry[i].name, len);
             sec[len] = '\0';
-            d = edit_distance(name, sec);
+            d = edit_distance(name, sec, 2 + strlen(name) / 5);
             if (d < best_d) {
                 best_d = d;
                 snprintf(buf, n, "%s", sec);

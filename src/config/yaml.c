@@ -9,14 +9,15 @@
  * The text is parsed twice. The first pass checks it as YAML only:
  * syntax, nesting depth (at most CFG_MAX_DEPTH), no aliases, at most one
  * document. The second interprets it: libyaml's events drive a small
- * stack of frames, one per open map or list. A map's keys extend its dotted prefix, so nested maps
- * (`signals: {entry: {rsi_min: 50}}`) and flat dotted keys
- * (`signals.entry.rsi_min: 50`) reach the same name, at any level. A
- * key is judged against the registry as soon as its value starts: an
- * unknown or misplaced name stops the walk at once. Nothing grows with
- * the input: the stack is at most CFG_MAX_DEPTH frames, a map remembers
- * only the sections it opened (to report a repeated key) and a list at
- * most its parameter's count of values.
+ * stack of frames, one per open map or list. A map's keys extend its
+ * dotted prefix, so nested maps (`signals: {entry: {rsi_min: 50}}`) and
+ * flat dotted keys (`signals.entry.rsi_min: 50`) reach the same name, at
+ * any level. A key is judged against the registry as soon as its value
+ * starts: an unknown or misplaced name stops the walk at once. Nothing
+ * grows with the input: the stack is at most CFG_MAX_DEPTH frames, a map
+ * remembers only the sections it opened (a repeat is an error, so at
+ * most the registry's sections) and a list at most its parameter's
+ * count of values.
  *
  * Not accepted: aliases (no expansion, so no "billion laughs"), keys
  * that are maps or lists, and more than one document.

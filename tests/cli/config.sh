@@ -47,12 +47,14 @@ expect 2 "do not go together" config show --json --comments
 expect 2 "do not go together" config schema --json --markdown
 
 # bad configs exit 3, unreadable files 4
-expect 3 "typo.yaml:3: unknown parameter 'signals.entry.rsi_mn' (did you mean 'signals.entry.rsi_min'?)" \
-    config show --config "$cfg/typo.yaml"
-expect 3 "cross.yaml:4: signals.entry.rsi_min (60) must be below signals.entry.rsi_max (55)" \
-    config show --config "$cfg/cross.yaml"
-expect 3 "--set risk.max_positions=0: risk.max_positions: 0 is below the minimum 1" \
-    config show --set risk.max_positions=0
+msg="typo.yaml:3: unknown parameter 'signals.entry.rsi_mn'"
+msg="$msg (did you mean 'signals.entry.rsi_min'?)"
+expect 3 "$msg" config show --config "$cfg/typo.yaml"
+msg="cross.yaml:4: signals.entry.rsi_min (60) must be below"
+msg="$msg signals.entry.rsi_max (55)"
+expect 3 "$msg" config show --config "$cfg/cross.yaml"
+msg="--set risk.max_positions=0: risk.max_positions: 0 is below the minimum 1"
+expect 3 "$msg" config show --set risk.max_positions=0
 expect 3 "--set risk.max_positions: expected name=value" \
     config show --set risk.max_positions
 printf 'signals:\n  entry: {rsi_min: 50\n' >"$tmp/syntax.yaml"
@@ -117,10 +119,12 @@ fi
 # the committed reference pages are the commands' output
 "$MOMO" config schema --markdown >"$tmp/config.md" || fail "schema --markdown"
 cmp -s "$tmp/config.md" "$MOMO_SOURCE_DIR/docs/config.md" ||
-    fail "docs/config.md is stale: momo config schema --markdown >docs/config.md"
+    fail "docs/config.md is stale:" \
+         "momo config schema --markdown >docs/config.md"
 "$MOMO" config show --comments >"$tmp/default.yaml" || fail "show --comments"
 cmp -s "$tmp/default.yaml" "$MOMO_SOURCE_DIR/examples/default.yaml" ||
-    fail "examples/default.yaml is stale: momo config show --comments >examples/default.yaml"
+    fail "examples/default.yaml is stale:" \
+         "momo config show --comments >examples/default.yaml"
 "$MOMO" config schema >"$tmp/schema.txt" || fail "schema"
 grep -q '^signals.entry.rsi_min = 50$' "$tmp/schema.txt" ||
     fail "text schema lacks signals.entry.rsi_min"
