@@ -480,8 +480,9 @@ int momo_data_check(const momo_dataset *ds, momo_check_report *out,
         momo_check_report_release(out);
         return momo_err_set(err, rc, "out of memory");
     }
-    qsort(out->findings, out->n_findings, sizeof(*out->findings),
-          cmp_finding);
+    if (out->n_findings > 1)
+        qsort(out->findings, out->n_findings, sizeof(*out->findings),
+              cmp_finding);
     return MOMO_OK;
 }
 
@@ -643,7 +644,8 @@ int momo_data_check_files(const char *const *paths, size_t n_paths,
         momo_check_report_release(out);
         return rc;
     }
-    qsort(out->findings, out->n_findings, sizeof(*out->findings),
-          cmp_finding);
+    if (out->n_findings > 1)
+        qsort(out->findings, out->n_findings, sizeof(*out->findings),
+              cmp_finding);
     return MOMO_OK;
 }

@@ -258,7 +258,8 @@ int ds_import_scan(struct imp_run *run, const char *const *paths, size_t n,
         rc = walk(&fl, paths[i], 0, 1, err);
     if (rc == MOMO_OK) {
         /* the same file reached twice (a folder and a file in it) */
-        qsort(fl.v, fl.n, sizeof(*fl.v), cmp_found_id);
+        if (fl.n > 1)
+            qsort(fl.v, fl.n, sizeof(*fl.v), cmp_found_id);
         for (size_t i = 0; i < fl.n; i++) {
             if (kept > 0 && fl.v[kept - 1].dev == fl.v[i].dev &&
                 fl.v[kept - 1].ino == fl.v[i].ino) {
@@ -268,7 +269,8 @@ int ds_import_scan(struct imp_run *run, const char *const *paths, size_t n,
             fl.v[kept++] = fl.v[i];
         }
         fl.n = kept;
-        qsort(fl.v, fl.n, sizeof(*fl.v), cmp_found_path);
+        if (fl.n > 1)
+            qsort(fl.v, fl.n, sizeof(*fl.v), cmp_found_path);
         run->files = core_calloc(fl.n ? fl.n : 1, sizeof(*run->files));
         if (!run->files)
             rc = momo_err_set(err, MOMO_ENOMEM, "out of memory");

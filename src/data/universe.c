@@ -240,7 +240,8 @@ int ds_universe_finish(struct universe *u, momo_err *err)
 
     if (u->finished)
         return MOMO_OK;
-    qsort(u->v, u->n, sizeof(*u->v), cmp_entry);
+    if (u->n > 1)
+        qsort(u->v, u->n, sizeof(*u->v), cmp_entry);
     for (size_t i = 0; i < u->n;) {
         struct uni_entry m = u->v[i];
         size_t j = i + 1;
