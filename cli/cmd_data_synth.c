@@ -78,7 +78,7 @@ static void json_string(FILE *f, const char *s)
 static void print_json(FILE *f, const struct synth_args *a,
                        const momo_dataset *ds, const struct census *c,
                        const momo_synth_regime *rg, size_t n_rg,
-                       double seconds)
+                       const double seconds[2])
 {
     char d1[11], d2[11];
 
@@ -105,19 +105,20 @@ static void print_json(FILE *f, const struct synth_args *a,
                 momo_synth_regime_name(rg[k].kind),
                 momo_format_date(rg[k].first_date, d1),
                 momo_format_date(rg[k].last_date, d2));
-    fprintf(f, "],\"seconds\":%.3f}\n", seconds);
+    fprintf(f, "],\"seconds_generate\":%.3f,\"seconds_write\":%.3f}\n",
+            seconds[0], seconds[1]);
 }
 
 static void print_text(FILE *f, const struct synth_args *a,
                        const momo_dataset *ds, const struct census *c,
                        const momo_synth_regime *rg, size_t n_rg,
-                       double seconds)
+                       const double seconds[2])
 {
     char d1[11], d2[11];
 
-    fprintf(f, "synthetic market, seed %ld, %s, written to %s in %.2f s\n",
+    fprintf(f, "synthetic market, seed %ld, %s, written to %s\n",
             a->seed, a->random_walk ? "random walk" : "factor model",
-            a->out, seconds);
+            a->out);
     fprintf(f, "  dates     %s .. %s (%ld year%s)\n",
             momo_format_date(c->first, d1), momo_format_date(c->last, d2),
             a->years, a->years == 1 ? "" : "s");
@@ -132,6 +133,8 @@ static void print_text(FILE *f, const struct synth_args *a,
     fprintf(f, "  bars      %zu\n", momo_dataset_n_bars(ds));
     fprintf(f, "  momentum  %g\n", a->random_walk ? 0.0 : a->momentum);
     fprintf(f, "  checksum  %08x\n", (unsigned)momo_dataset_checksum(ds));
+    fprintf(f, "  time      %.2f s to generate, %.2f s to write\n",
+            seconds[0], seconds[1]);
     if (n_rg == 0) {
         fprintf(f, "  regimes   none (random walk)\n");
         return;
@@ -163,7 +166,7 @@ int cmd_data_synth(int argc, char **argv)
     momo_err err = { 0 };
     struct census c;
     size_t n_rg = 0;
-    double t0;
+    double t0, seconds[2] = { 0, 0 };
     int rc;
 
     memset(&a, 0, sizeof(a));
@@ -240,11 +243,11 @@ int cmd_data_synth(int argc, char **argv)
     rc = momo_synth_regimes(&so, rg, MOMO_SYNTH_MAX_REGIMES, &n_rg, &err);
     if (rc == MOMO_OK)
         rc = momo_synth_generate(&so, &ds, &err);
+    seconds[0] = momo_now() - t0;
     if (rc == MOMO_OK)
         rc = momo_dataset_save(ds, a.out, &err);
+    seconds[1] = momo_now() - t0 - seconds[0];
     if (rc == MOMO_OK) {
-        double seconds = momo_now() - t0;
-
         take_census(ds, &c);
         if (a.json)
             print_json(stdout, &a, ds, &c, rg, n_rg, seconds);

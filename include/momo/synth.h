@@ -30,7 +30,8 @@ typedef struct momo_synth_opts {
     size_t n_stocks;    /* 150 (1 .. MOMO_SYNTH_MAX_STOCKS), in 11 sectors */
     size_t n_crypto;    /* 12 (0 .. MOMO_SYNTH_MAX_CRYPTO) */
     int years;          /* 20 (1 .. MOMO_SYNTH_MAX_YEARS) */
-    int32_t start;      /* 2005-01-03, days since 1970-01-01; the market
+    int32_t start;      /* 2005-01-03, days since 1970-01-01, between
+                           1900-01-01 and 2200-01-01; the market
                            runs from `start` to the last day of the month
                            before the start's month `years` years on
                            (2024-12-31 by default) */
@@ -71,7 +72,7 @@ momo_synth_opts momo_synth_default_opts(void);
  * in-memory dataset (close with momo_dataset_close; save it with
  * momo_dataset_save). Otherwise *out is NULL and the result is
  * MOMO_EINVAL (an option out of range, `err` names it) or MOMO_ENOMEM.
- * Borrows `o` for the call. Single-threaded; about 0.3 s and 90 MB at
+ * Borrows `o` for the call. Single-threaded; about 0.3 s and 80 MB at
  * peak for the defaults. */
 int momo_synth_generate(const momo_synth_opts *o, momo_dataset **out,
                         momo_err *err);

@@ -51,6 +51,8 @@ expect 2 "--momentum: 9 is out of range 0..5" \
 expect 2 "--start: '2005-13-01' is not a date" \
     data synth --start 2005-13-01 --out "$tmp/x"
 expect 2 "unexpected argument 'extra'" data synth --out "$tmp/x" extra
+expect 3 "start = 1800-01-01 is out of range" \
+    data synth --start 1800-01-01 --out "$tmp/x"
 [ -e "$tmp/x" ] && fail "a refused command line wrote a file"
 
 # a small market, summarized
