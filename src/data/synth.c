@@ -125,7 +125,7 @@ static const struct stretch {
 #define IDIO_NU        5.0
 #define CRYPTO_NU      4.0
 
-#define MOM_DRIFT      0.30     /* annual drift spread at momentum 1 */
+#define MOM_DRIFT      0.40     /* annual drift spread at momentum 1 */
 #define MOM_DAYS       126.0    /* AR(1) time constant, trading days */
 #define MOM_DRIFT_C    0.50     /* the same for coins */
 #define MOM_DAYS_C     182.0    /* calendar days */
