@@ -41,6 +41,7 @@ compare()
 {
     name=$1 dataset=$2 csvdir=$3
     shift 3
+    set -f                  # the options are split below, never globbed
     sets="" win=""
     while [ $# -gt 0 ]; do
         case $1 in
@@ -52,6 +53,7 @@ compare()
     # shellcheck disable=SC2086 # word splitting of the options is wanted
     if ! "$MOMO" config show --json $sets >"$name.params.json"; then
         fail "$name: momo config show --json failed"
+        set +f
         return
     fi
     # shellcheck disable=SC2086
@@ -59,18 +61,21 @@ compare()
             >"$name.momo.log" 2>&1; then
         cat "$name.momo.log"
         fail "$name: momo backtest failed"
+        set +f
         return
     fi
     # shellcheck disable=SC2086
     if ! python3 "$REF/momo_ref.py" --data "$csvdir" \
             --params "$name.params.json" --out "ref-$name" $win; then
         fail "$name: the reference failed"
+        set +f
         return
     fi
     if ! python3 "$REF/compare.py" "bt-$name" "ref-$name" --label "$name" \
             --tally tally.txt; then
         fail "$name: momo and the reference differ"
     fi
+    set +f
 }
 
 # expect NAME COUNTER: the reference counted at least one such event in
@@ -130,6 +135,16 @@ compare participation synth.momo csv \
 compare commission_min synth.momo csv --set execution.commission_min=10
 compare cash_cut synth.momo csv --set risk.risk_per_trade=0.05 \
     --set risk.max_position_pct=0.6 --set risk.max_positions=4
+compare loose synth.momo csv --set signals.entry.trend_filter=false \
+    --set scanner.momentum_threshold=50 --set risk.max_positions=20 \
+    --set signals.entry.rsi_min=30 --set signals.entry.rsi_max=90 \
+    --set indicators.rsi_period=5 --set indicators.sma_fast=10 \
+    --set indicators.adv_period=5 --set 'scanner.roc_periods=[5,10,20,40]' \
+    --set 'scanner.weights=[0.4,0.3,0.2,0.1]'
+compare costs synth.momo csv --set execution.crypto_lot=0.5 \
+    --set execution.fee_bps_crypto=50 --set execution.slippage_bps_stock=40 \
+    --set execution.slippage_bps_crypto=80 \
+    --set execution.commission_per_share=0.05 --set risk.max_position_pct=0.05
 compare crypto_only synth.momo csv --symbols "$CRYPTO"
 compare stocks_only synth.momo csv --symbols "$STOCKS"
 compare cash_rate synth.momo csv --set portfolio.cash_rate=0.03
@@ -150,9 +165,15 @@ sp="${MOMO_SHARED_DATA:-}/sp500/daily"
 if [ -n "${MOMO_SHARED_DATA:-}" ] && [ -d "$sp" ]; then
     mkdir sp500
     # 60 symbols spread over the alphabet (BF.B is not a CSV), plus SPY
-    # shellcheck disable=SC2012
-    ls "$sp" | grep -v '^BF\.B\.' | awk 'NR % 8 == 1' | head -60 |
-        while read -r f; do cp "$sp/$f" sp500/; done
+    i=0 n=0
+    for f in "$sp"/*.csv.gz; do
+        case ${f##*/} in BF.B.*) continue ;; esac
+        i=$((i + 1))
+        if [ $((i % 8)) -eq 1 ] && [ "$n" -lt 60 ]; then
+            cp "$f" sp500/
+            n=$((n + 1))
+        fi
+    done
     cp "$MOMO_SHARED_DATA/etf/SPY.csv.gz" sp500/
     "$MOMO" data import --out sp500.momo \
         --universe "$MOMO_SHARED_DATA/sp500/constituents.csv" \
