@@ -14,13 +14,13 @@
 # Exit 77 (skipped) without python3.
 set -eu
 
-: "${MOMO:?MOMO must name the momo binary}"
-: "${MOMO_SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${MOMO_TEST_TMP:=${TMPDIR:-/tmp}}"
 if ! command -v python3 >/dev/null 2>&1; then
     echo "python3 not found: skipped"
     exit 77
 fi
+: "${MOMO:?MOMO must name the momo binary}"
+: "${MOMO_SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${MOMO_TEST_TMP:=${TMPDIR:-/tmp}}"
 REF="$MOMO_SOURCE_DIR/tests/reference"
 mkdir -p "$MOMO_TEST_TMP"
 work=$(mktemp -d "$MOMO_TEST_TMP/backtest_reference.XXXXXX")
