@@ -476,11 +476,11 @@ static double event_drift(int kind, size_t t, size_t a, size_t e)
 
 /* The market factor: r_t = drift_t + e_t, e_t = sqrt(h_t) z_t with z_t
  * unit Student-t and h_{t+1} = w + a e_t^2 + b h_t, w set so h reverts
- * to the regime's variance and stays below GARCH_CAP^2 times it. A crash or a flash crash starts from at
- * least its own variance, adds its designed move, and has its noise
- * made to sum to zero over its window, so its size does not depend on
- * luck. A sideways stretch pulls the factor's level back to where the
- * stretch began. */
+ * to the regime's variance; h stays below GARCH_CAP^2 times it. A crash
+ * or a flash crash starts from at least its own variance, adds its
+ * designed move, and has its noise made to sum to zero over its window,
+ * so its size does not depend on luck. A sideways stretch pulls the
+ * factor's level back to where the stretch began. */
 static void market_factor(struct synth *s)
 {
     const gsl_rng *r = &s->rng;
@@ -614,7 +614,7 @@ static int bucket_of(size_t sec, size_t j)
     return pattern[(sec + j) % 10];
 }
 
-/* Stock i: r_t = beta rm_t + gamma f_sec,t + m a_t / 252
+/* Stock i: r_t = beta rm_t + gamma f_sec,t + m MOM_DRIFT a_t / 252
  *              - (sf^2 + si^2) / 2 + si e_t
  * with a_t = phi a_{t-1} + sqrt(1 - phi^2) u_t the persistent drift; the
  * variance term keeps sector and own noise from adding to the expected
@@ -681,8 +681,10 @@ static int add_stock(struct synth *s, size_t i, momo_err *err)
     return add_rows(s, name, sectors[sec].name, MOMO_STOCK, size, n, err);
 }
 
-/* SPY is the cap-weighted index of the stocks; VIX follows SPY's
- * EWMA realized volatility, rising faster when SPY falls. */
+/* SPY is the index of the stocks, each weighted by the square root of
+ * its market cap (pure cap weights let a few giants swamp a universe of
+ * 150); VIX follows SPY's EWMA realized volatility and jumps when SPY
+ * falls. */
 static int add_spy_vix(struct synth *s, momo_err *err)
 {
     const gsl_rng *r = &s->rng;
