@@ -403,7 +403,7 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
 {
     struct ind_block ib = { 0 };
     struct pre_job job = { 0 };
-    int32_t *day_of = NULL, lo;
+    int32_t *day_of = NULL, lo = 0;
     size_t total = 0, *fill = NULL, n_cand;
     int rc;
 
