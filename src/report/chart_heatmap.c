@@ -219,7 +219,7 @@ int rpt_draw_heatmap(const rpt_chart *c, struct rpt_frame *f,
     struct cell_labels cl;
     double th, lh, xw, yw, lo = 0, hi = 1, px = 0, py, pw = 0, ph = 0;
     double cw = 1, ch = 1;
-    size_t x_every, y_every;
+    size_t x_every = 1, y_every;
     int rot = 0, found;
     char buf[64];
 
@@ -256,18 +256,24 @@ int rpt_draw_heatmap(const rpt_chart *c, struct rpt_frame *f,
 
         ph = fmax(20, f->y + f->h - bottom - py);
         rpt_cbar_layout(c, f, lo, hi, ph, &cb);
+        if (rot)        /* room for the first slanted name */
+            left = fmax(left, f->pad + 0.7071 * xw -
+                        0.5 * (f->w - left - cb.width) / (double)c->nx);
         px = f->x + left;
         pw = fmax(20, f->w - left - f->pad - cb.width);
         cw = pw / (double)c->nx;
         ch = ph / (double)c->ny;
-        if (!rot && xw + 2 * f->gap > cw) {
+        x_every = (size_t)ceil((xw + 2 * f->gap) / cw);
+        /* slant the names only when that shows more of them */
+        if (!rot && x_every > 1 &&
+            (size_t)ceil(th * 1.25 / 0.7071 / cw) < x_every) {
             rot = 1;
             continue;
         }
         break;
     }
-    x_every = (size_t)ceil((rot ? th * 1.25 / 0.7071 : xw + 2 * f->gap) /
-                           cw);
+    if (rot)
+        x_every = (size_t)ceil(th * 1.25 / 0.7071 / cw);
     y_every = (size_t)ceil(th * 1.2 / ch);
     if (x_every < 1)
         x_every = 1;

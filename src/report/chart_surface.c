@@ -161,7 +161,9 @@ static int draw_quads(const rpt_chart *c, struct rpt_frame *f,
     size_t nq = (c->nx - 1) * (c->ny - 1), m = 0;
     struct quad *q = core_malloc((nq ? nq : 1) * sizeof(*q));
     double light[3];
-    int edges = c->nx <= EDGE_MAX_CELLS && c->ny <= EDGE_MAX_CELLS;
+    size_t side = c->nx > c->ny ? c->nx : c->ny;
+    /* cell edges only where cells are big enough to show them */
+    int edges = side <= EDGE_MAX_CELLS && v->scale / (double)side >= 9.0;
 
     if (!q)
         return momo_err_set(err, MOMO_ENOMEM, "chart: out of memory");

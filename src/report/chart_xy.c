@@ -396,6 +396,11 @@ static void layout(struct xy *p)
         left = f->pad + (ay->label ? p->lh + f->gap : 0) + yw + f->gap +
                f->tick;
         right = 2 * f->pad + (p->leg_on && p->leg_out ? p->leg_w : 0);
+        if (p->xcat && p->cat_rot) {    /* room for the first slanted name */
+            double slot = (f->w - left - right) / (double)c->n_cats;
+
+            left = fmax(left, f->pad + 0.7071 * p->cat_w - 0.5 * slot);
+        }
         p->px = f->x + left;
         p->pw = f->w - left - right;
         if (p->pw < 20)
@@ -407,14 +412,15 @@ static void layout(struct xy *p)
 
         if (p->xcat) {
             double slot = p->pw / (double)(c->n_cats ? c->n_cats : 1);
-            double need = p->cat_rot ? p->th * 1.25 / 0.7071
-                                     : p->cat_w + 2 * f->gap;
+            size_t flat = (size_t)ceil((p->cat_w + 2 * f->gap) / slot);
+            size_t slanted = (size_t)ceil(p->th * 1.25 / 0.7071 / slot);
 
-            if (!p->cat_rot && need > slot) {
+            /* slant the names only when that shows more of them */
+            if (pass == 0 && flat > 1 && slanted < flat) {
                 p->cat_rot = 1;         /* redo with a taller bottom */
                 continue;
             }
-            p->cat_every = (size_t)ceil(need / slot);
+            p->cat_every = p->cat_rot ? slanted : flat;
             if (p->cat_every < 1)
                 p->cat_every = 1;
             p->tx.n = 0;
