@@ -37,7 +37,7 @@
 #include "data/import_int.h"
 
 #define MAX_FINDINGS      ((size_t)200000)
-#define FILE_ISSUES       ((size_t)10000)
+#define FILE_ISSUES       ((size_t)1000)
 #define STALE_RUN         5
 #define ENDS_EARLY_DAYS   30
 #define JUMP_FRAC         0.5
