@@ -83,7 +83,7 @@ struct rpt_style {
 struct rpt_axis {
     const char *label;   /* "Equity"; NULL: none */
     const char *unit;    /* "USD" is shown as "Equity (USD)"; NULL: none */
-    int scale;           /* enum rpt_scale (log: y and z only) */
+    int scale;           /* enum rpt_scale (log: y, and z of heatmaps) */
     int format;          /* enum rpt_format */
     double min, max;     /* fixed range when min < max, else automatic */
 };

@@ -39,7 +39,8 @@ void rpt_cbar_layout(const rpt_chart *c, struct rpt_frame *f, double lo,
     memset(cb, 0, sizeof(*cb));
     cb->m.lo = lo;
     cb->m.hi = hi;
-    cb->m.log = az->scale == RPT_SCALE_LOG;
+    /* a log colour scale is for heatmaps; surfaces stay linear */
+    cb->m.log = az->scale == RPT_SCALE_LOG && c->kind == RPT_KIND_HEATMAP;
     cb->format = az->format;
     cb->label = az->label;
     cb->bar_w = 18 * f->s;

@@ -395,7 +395,6 @@ int rpt_draw_surface(const rpt_chart *c, struct rpt_frame *f,
     ay0 = f->top;
     ah = f->y + f->h - f->pad - ay0;
     rpt_cbar_layout(c, f, clo, chi, ah * 0.8, &cb);
-    cb.m.log = 0;
     ax0 = f->x + f->pad;
     aw = f->w - 2 * f->pad - cb.width;
     v.scale = 1;

@@ -299,6 +299,14 @@ static void legend_size(struct xy *p)
         if (w > wmax)
             wmax = w;
     }
+    if (p->n_leg > LEGEND_INSIDE_MAX) {    /* room for "and N more" */
+        char more[48];
+        double w;
+
+        snprintf(more, sizeof(more), "and %zu more", p->n_leg);
+        rpt_text_size(&f->tx, RPT_F_LEGEND, more, 0, &w, NULL);
+        wmax = fmax(wmax, w);
+    }
     p->leg_text_w = wmax;
     p->leg_w = 3 * f->gap + 24 * f->s + wmax;
     p->leg_rows = p->n_leg;
