@@ -481,13 +481,18 @@ static int histogram_bins(const double *v, size_t n, size_t bins,
     gsl_sort(sorted, 1, m);
     lo = sorted[0];
     hi = sorted[m - 1];
+    if (!isfinite(hi - lo)) {
+        rc = momo_err_set(err, MOMO_EINVAL, "chart: histogram: values from "
+                          "%g to %g span more than a double holds", lo, hi);
+        goto out;
+    }
     if (bins == 0) {
         double iqr = gsl_stats_quantile_from_sorted_data(sorted, 1, m, 0.75) -
                      gsl_stats_quantile_from_sorted_data(sorted, 1, m, 0.25);
-        double width = 2.0 * iqr / cbrt((double)m);
+        double n_fd = ceil((hi - lo) / (2.0 * iqr / cbrt((double)m)));
 
-        if (width > 0 && hi > lo)
-            bins = (size_t)ceil((hi - lo) / width);
+        if (iqr > 0 && isfinite(n_fd))
+            bins = n_fd > FD_MAX_BINS ? FD_MAX_BINS : (size_t)n_fd;
         else                                    /* Sturges */
             bins = (size_t)ceil(log2((double)m)) + 1;
         if (bins > FD_MAX_BINS)
@@ -508,6 +513,10 @@ static int histogram_bins(const double *v, size_t n, size_t bins,
         goto out;
     }
     h = gsl_histogram_alloc(bins);
+    if (!h) {
+        rc = momo_err_set(err, MOMO_ENOMEM, "chart: out of memory");
+        goto out;
+    }
     gsl_histogram_set_ranges_uniform(h, lo, hi);
     for (size_t i = 0; i < m; i++) {
         if (gsl_histogram_increment(h, sorted[i]) != 0)

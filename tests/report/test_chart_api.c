@@ -75,7 +75,7 @@ static void bad_input_is_refused_and_the_chart_keeps_what_it_had(
     const char *cats[3] = { "a", "b", "c" };
     const double x0[2] = { 0, 1 }, x1[2] = { 1, 2 };
     const int bad_cat[2] = { 0, 5 };
-    const double zig[3] = { 1, 3, 2 };
+    const double zig[3] = { 1, 3, 2 }, huge[2] = { -1e308, 1e308 };
     struct rpt_axis log_x = { .scale = RPT_SCALE_LOG };
     struct rpt_axis date_y = { .format = RPT_FMT_DATE };
     struct rpt_axis bad_log = { .scale = RPT_SCALE_LOG, .min = -1, .max = 5 };
@@ -113,6 +113,8 @@ static void bad_input_is_refused_and_the_chart_keeps_what_it_had(
                                         &e_), "range 1: category 5");
     EXPECT_EINVAL(rpt_chart_add_histogram(c, "h", ys, 5, 20000, NULL, &e_),
                   "20000 bins");
+    EXPECT_EINVAL(rpt_chart_add_histogram(c, "h", huge, 2, 0, NULL, &e_),
+                  "span more than a double holds");
     EXPECT_EINVAL(rpt_chart_set_heatmap(c, z, 2, 2, NULL, NULL, 0, &e_),
                   "a plot cannot also hold a heatmap");
     assert_int_equal(c->n_series, 1);
