@@ -17,7 +17,10 @@ static const char *keep(char *buf, const char *path)
 
 static char *path_join(char *buf, const char *dir, const char *name)
 {
-    snprintf(buf, 4096, "%s/%s", dir, name);
+    int n = snprintf(buf, 4096, "%s/%s", dir, name);
+
+    if (n < 0 || n >= 4096)
+        fail_msg("path too long: %s/%s", dir, name);
     return buf;
 }
 
