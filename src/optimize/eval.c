@@ -606,6 +606,7 @@ static void pack(const struct opt_rows *rows, const size_t *trials,
         put_bytes(b, &idx, sizeof(idx));
         put_bytes(b, &st, 1);
         put_bytes(b, &len, sizeof(len));
+        count++;
         if (st == OPT_FAILED) {
             put_bytes(b, rows->reason[i], len);
             continue;
@@ -614,7 +615,6 @@ static void pack(const struct opt_rows *rows, const size_t *trials,
         put_bytes(b, &rows->sub[i * rows->K], rows->K * sizeof(double));
         put_bytes(b, &rows->blk[i * rows->S * 2],
                   rows->S * 2 * sizeof(double));
-        count++;
     }
     if (!b->failed)
         memcpy(b->s + at, &count, sizeof(count));

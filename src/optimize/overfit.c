@@ -7,10 +7,11 @@
  *
  * The score (0-100) weighs four parts, each 0 (no sign) to 1 (strong
  * sign of overfitting), over those that could be measured:
- *   35  PBO
- *   25  1 - DSR
- *   25  degradation: mean over sharpe, max drawdown and win rate of
- *       min(1, max(0, degradation / 0.6)), so the 30% flag is half way
+ *   30  PBO
+ *   30  1 - DSR
+ *   25  degradation: the largest over sharpe, max drawdown and win rate
+ *       of min(1, max(0, degradation / 0.6)), so the 30% flag is half
+ *       way and one metric that collapses out of sample is enough
  *   15  indicators: the share of the three raised (too many parameters
  *       for the trades, too few trades, one good sub-period only)
  * score = 100 * sum(weight * part) / sum(weight of the parts measured).
@@ -182,24 +183,22 @@ void opt_overfit_indicators(momo_overfit *of, double trades, size_t n_dims,
 
 void opt_overfit_score(momo_overfit *of)
 {
-    double w = 0, s = 0, g = 0;
-    int n_g = 0;
+    double w = 0, s = 0, g = -1;
 
     if (isfinite(of->pbo)) {
-        s += 35 * of->pbo;
-        w += 35;
+        s += 30 * of->pbo;
+        w += 30;
     }
     if (isfinite(of->deflated_sharpe)) {
-        s += 25 * (1 - of->deflated_sharpe);
-        w += 25;
+        s += 30 * (1 - of->deflated_sharpe);
+        w += 30;
     }
     for (int k = 0; k < 3; k++)
-        if (isfinite(of->degradation[k])) {
-            g += clamp01(of->degradation[k] / (2 * OPT_DEGRADATION_FLAG));
-            n_g++;
-        }
-    if (n_g) {
-        s += 25 * g / n_g;
+        if (isfinite(of->degradation[k]))
+            g = fmax(g, clamp01(of->degradation[k] /
+                                (2 * OPT_DEGRADATION_FLAG)));
+    if (g >= 0) {
+        s += 25 * g;
         w += 25;
     }
     s += 15 * (of->too_many_params + of->too_few_trades +
