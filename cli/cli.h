@@ -35,6 +35,10 @@ int cmd_backtest(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_benchmark(int argc, char **argv);
+int cmd_montecarlo(int argc, char **argv);
+int cmd_regime(int argc, char **argv);
+int cmd_robustness(int argc, char **argv);
 int cmd_optimize(int argc, char **argv);
 
 /*---- Options ----*/
