@@ -734,15 +734,15 @@ class Backtest:
             self.fill_entries(day, today)                       # (b)
             self.exits_intraday(day, today)                     # (c)
             self.close_bars(today)                              # (d)
-            if final:
+            if k > 0 and p.cash_rate != 0:
+                self.cash = self.cash * (1 + p.cash_rate / A)
+            if final:           # after the day's interest (methods.md)
                 self.orders = []
                 for symbol in sorted(self.positions):
                     pos = self.positions[symbol]
                     i = last_idx[symbol]
                     self.sell(pos, day, i, pos.series.close[i],
                               "end_of_period")
-            if k > 0 and p.cash_rate != 0:
-                self.cash = self.cash * (1 + p.cash_rate / A)
             equity = self.mark(day, last_idx)
             if not final:
                 self.decide(day, today, equity)
@@ -789,7 +789,9 @@ def compute_metrics(result, p):
     first, last = eq[0], eq[-1]
     m["total_return"] = last / first - 1
     years = (days[-1] - days[0]) / 365.25
-    if years > 0 and last / first >= 0:         # a negative base: undefined
+    if last / first <= 0:                       # everything lost
+        m["cagr"] = -1.0
+    elif years > 0:
         m["cagr"] = (last / first) ** (1 / years) - 1
     r = [eq[k] / eq[k - 1] - 1 for k in range(1, len(eq))]
     sd = std(r)
