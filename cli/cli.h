@@ -156,7 +156,8 @@ struct cli_run {
 
 #define CLI_RUN_OPTS(r)                                                    \
     { "data", 'd', CLI_STRING, &(r)->data, "DATASET",                      \
-      "dataset file (from 'momo data import' or 'momo data synth')" },     \
+      "dataset file (from 'momo data import' or 'momo data synth'; "       \
+      "default: the built-in synthetic market)" },                         \
     { "config", 'c', CLI_STRING, &(r)->config, "FILE", "YAML config" },    \
     { "set", 's', CLI_LIST, &(r)->sets, "NAME=VALUE",                      \
       "override one parameter (repeatable; see 'momo config schema')" },   \

@@ -10,13 +10,19 @@ int cli_run_load(struct cli_run *r, momo_err *err)
     momo_engine_opts eo = { 0 };
     int rc;
 
-    if (!r->data)
-        return momo_err_set(err, MOMO_EINVAL,
-                            "no dataset: give --data DATASET (make one with "
-                            "'momo data synth' or 'momo data import')");
     rc = momo_config_load(r->config, r->sets.v, r->sets.n, &r->cfg, err);
-    if (rc == MOMO_OK)
+    if (rc != MOMO_OK)
+        return rc;
+    if (r->data) {
         rc = momo_dataset_open(r->data, &r->ds, err);
+    } else {
+        /* the embedded default: the synthetic market of seed 1 */
+        momo_synth_opts so = momo_synth_default_opts();
+
+        cli_warnf("no --data given: using the built-in synthetic market "
+                  "(momo data synth --seed %lu)", (unsigned long)so.seed);
+        rc = momo_synth_generate(&so, &r->ds, err);
+    }
     if (rc != MOMO_OK)
         return rc;
     if (r->symbols) {
