@@ -486,7 +486,16 @@ static int histogram_bins(const double *v, size_t n, size_t bins,
                           "%g to %g span more than a double holds", lo, hi);
         goto out;
     }
-    if (bins == 0) {
+    if (!rpt_distinct(lo, hi)) {
+        /* one value, up to rounding: a narrow middle bin among empty
+         * ones, so it reads as a spike (or the bins asked for) */
+        double mid = (lo + hi) / 2, d = mid == 0 ? 0.5 : fabs(mid) * 0.05;
+
+        lo = mid - d;
+        hi = mid + d;
+        if (bins == 0)
+            bins = 11;
+    } else if (bins == 0) {
         double iqr = gsl_stats_quantile_from_sorted_data(sorted, 1, m, 0.75) -
                      gsl_stats_quantile_from_sorted_data(sorted, 1, m, 0.25);
         double n_fd = ceil((hi - lo) / (2.0 * iqr / cbrt((double)m)));
@@ -499,12 +508,6 @@ static int histogram_bins(const double *v, size_t n, size_t bins,
             bins = FD_MAX_BINS;
         if (bins < 1)
             bins = 1;
-    }
-    if (!(hi > lo)) {
-        double d = lo == 0 ? 0.5 : fabs(lo) * 0.05;
-
-        lo -= d;
-        hi += d;
     }
     *edges = core_malloc((bins + 1) * sizeof(double));
     *counts = core_malloc(bins * sizeof(double));

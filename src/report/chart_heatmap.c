@@ -237,15 +237,15 @@ int rpt_draw_heatmap(const rpt_chart *c, struct rpt_frame *f,
     } else if (!found) {
         lo = az->scale == RPT_SCALE_LOG ? 1 : 0;
         hi = az->scale == RPT_SCALE_LOG ? 10 : 1;
-    } else if (!(hi > lo)) {
-        double d = lo == 0 ? 1 : fabs(lo) * 0.1;
+    } else if (!rpt_distinct(lo, hi)) {
+        double m = (lo + hi) / 2, d = m == 0 ? 1 : fabs(m) * 0.1;
 
         if (az->scale == RPT_SCALE_LOG) {
-            lo /= 2;
-            hi *= 2;
+            lo = m / 2;
+            hi = m * 2;
         } else {
-            lo -= d;
-            hi += d;
+            lo = m - d;
+            hi = m + d;
         }
     }
 

@@ -151,6 +151,14 @@ static inline int rpt_drawable(double v, int log)
     return isfinite(v) && (!log || v > 0.0);
 }
 
+/* Whether [lo, hi] is a real range: wider than the rounding noise of
+ * doubles (sums of the same numbers in another order differ by ~1e-16
+ * relative), so that its ticks can have different labels. */
+static inline int rpt_distinct(double lo, double hi)
+{
+    return hi - lo > 1e-9 * fmax(fabs(lo), fabs(hi));
+}
+
 static inline void rpt_set_rgb(cairo_t *cr, const double rgb[3],
                                double alpha)
 {

@@ -14,6 +14,7 @@
 
 #include "core/core.h"
 #include "report/chart.h"
+#include "report/chart_int.h"
 
 static const char *const month_abbr[12] = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -189,11 +190,11 @@ double rpt_nice_range(double *lo, double *hi, size_t max_ticks)
         a = b;
         b = tmp;
     }
-    if (!(b > a)) {
-        double d = a == 0.0 ? 1.0 : fabs(a) * 0.1;
+    if (!rpt_distinct(a, b)) {
+        double m = (a + b) / 2, d = m == 0.0 ? 1.0 : fabs(m) * 0.1;
 
-        a -= d;
-        b += d;
+        a = m - d;
+        b = m + d;
     }
     k0 = first_exponent(b - a, max_ticks);
     for (int j = 0; j < 80; j++) {

@@ -190,21 +190,24 @@ static void data_ranges(struct xy *p)
         ry.lo = ylog ? 1.0 : 0.0;
         ry.hi = ylog ? 10.0 : 1.0;
     }
-    if (!(rx.hi > rx.lo)) {
-        double d = p->xdate ? 1.0 : rx.lo == 0 ? 1.0 : fabs(rx.lo) * 0.05;
+    if (!rpt_distinct(rx.lo, rx.hi)) {
+        double m = (rx.lo + rx.hi) / 2;
+        double d = p->xdate ? 1.0 : m == 0 ? 1.0 : fabs(m) * 0.05;
 
-        rx.lo -= d;
-        rx.hi += d;
+        rx.lo = m - d;
+        rx.hi = m + d;
     }
-    if (!(ry.hi > ry.lo)) {
-        if (ylog) {
-            ry.lo /= 2.0;
-            ry.hi *= 2.0;
-        } else {
-            double d = ry.lo == 0 ? 1.0 : fabs(ry.lo) * 0.1;
+    if (!rpt_distinct(ry.lo, ry.hi)) {
+        double m = (ry.lo + ry.hi) / 2;
 
-            ry.lo -= d;
-            ry.hi += d;
+        if (ylog) {
+            ry.lo = m / 2.0;
+            ry.hi = m * 2.0;
+        } else {
+            double d = m == 0 ? 1.0 : fabs(m) * 0.1;
+
+            ry.lo = m - d;
+            ry.hi = m + d;
         }
     }
     if (!p->xcat && (scatter || hist)) {
@@ -997,59 +1000,111 @@ static int draw_scatter(struct xy *p, const struct rpt_series *s,
     return MOMO_OK;
 }
 
-/* A label on a light box, so it reads over grid and series. */
-static void boxed_label(struct xy *p, const char *s, double x, double y,
-                        double ax, double ay)
+/* Labels of reference lines placed so far, so later ones step aside. */
+struct ref_labels {
+    struct box b[RPT_MAX_SERIES];
+    size_t n;
+};
+
+/* A label on a light box, so it reads over grid and series. It starts
+ * with its point (ax, ay) at (x, y) and, while it overlaps a label
+ * placed before, moves by its own size in direction (dx, dy). */
+static void ref_label(struct xy *p, struct ref_labels *rl, const char *s,
+                      double x, double y, double ax, double ay, double dx,
+                      double dy)
 {
     struct rpt_frame *f = p->f;
     double w, h, m = 2 * f->s;
+    struct box b = { 0 };
 
     rpt_text_size(&f->tx, RPT_F_TICK, s, 0.4 * p->pw, &w, &h);
+    for (int k = 0; k < 40; k++) {
+        int clear = 1;
+
+        b.x0 = x - ax * w - m;
+        b.y0 = y - ay * h - m;
+        b.x1 = b.x0 + w + 2 * m;
+        b.y1 = b.y0 + h + 2 * m;
+        for (size_t j = 0; clear && j < rl->n; j++)
+            clear = !overlaps(&b, &rl->b[j]);
+        if (clear)
+            break;
+        x += dx * (w + 2 * m + f->gap);
+        y += dy * (h + 2 * m + 1);
+    }
+    if (rl->n < RPT_MAX_SERIES)
+        rl->b[rl->n++] = b;
     cairo_set_source_rgba(p->cr, 1, 1, 1, 0.8);
-    cairo_rectangle(p->cr, x - ax * w - m, y - ay * h - m, w + 2 * m,
-                    h + 2 * m);
+    cairo_rectangle(p->cr, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
     cairo_fill(p->cr);
     rpt_set_grey(p->cr, 0.2);
-    rpt_text_draw(&f->tx, RPT_F_TICK, s, x, y, ax, ay, 0, 0.4 * p->pw);
+    rpt_text_draw(&f->tx, RPT_F_TICK, s, b.x0 + m, b.y0 + m, 0, 0, 0,
+                  0.4 * p->pw);
+}
+
+/* Pixel position of a reference line, or NAN when it is off the plot. */
+static double ref_at(const struct xy *p, const struct rpt_series *s)
+{
+    double v;
+
+    if (s->type == RPT_S_HLINE) {
+        if (!rpt_drawable(s->at, p->ylog))
+            return NAN;
+        v = rpt_map(&p->my, s->at);
+        return v < p->py - 1 || v > p->py + p->ph + 1 ? NAN : v;
+    }
+    if (!isfinite(s->at))
+        return NAN;
+    v = rpt_map(&p->mx, s->at);
+    return v < p->px - 1 || v > p->px + p->pw + 1 ? NAN : v;
 }
 
 static void draw_ref(struct xy *p, const struct rpt_series *s)
 {
-    struct rpt_frame *f = p->f;
     cairo_t *cr = p->cr;
-    double rgb[3], w = (s->st.width > 0 ? s->st.width : 1.5) * f->s, v;
+    double rgb[3], w = (s->st.width > 0 ? s->st.width : 1.5) * p->f->s;
+    double v = ref_at(p, s);
 
-    if (s->type == RPT_S_HLINE ? !rpt_drawable(s->at, p->ylog)
-                               : !isfinite(s->at))
+    if (isnan(v))
         return;
     rpt_style_rgb(&s->st, rgb);
     rpt_set_rgb(cr, rgb, 1.0);
     cairo_set_line_width(cr, w);
     rpt_set_dash(cr, s->st.dash, w);
     if (s->type == RPT_S_HLINE) {
-        v = rpt_map(&p->my, s->at);
-        if (v < p->py - 1 || v > p->py + p->ph + 1)
-            return;
         cairo_move_to(cr, p->px, v);
         cairo_line_to(cr, p->px + p->pw, v);
-        cairo_stroke(cr);
-        if (s->label)
-            boxed_label(p, s->label, p->px + p->pw - f->gap, v - f->gap / 2,
-                        1.0, v - p->py < 3 * p->th ? -0.2 : 1.0);
     } else {
-        v = rpt_map(&p->mx, s->at);
-        if (v < p->px - 1 || v > p->px + p->pw + 1)
-            return;
         cairo_move_to(cr, v, p->py);
         cairo_line_to(cr, v, p->py + p->ph);
-        cairo_stroke(cr);
-        if (s->label)
-            boxed_label(p, s->label, v + (v > p->px + 0.7 * p->pw ? -1 : 1) *
-                        f->gap, p->py + f->gap,
-                        v > p->px + 0.7 * p->pw ? 1.0 : 0.0, 0.0);
     }
+    cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+}
+
+/* hline labels sit above the line's right end and step left; vline
+ * labels sit at the top beside the line and step down. */
+static void label_ref(struct xy *p, struct ref_labels *rl,
+                      const struct rpt_series *s)
+{
+    struct rpt_frame *f = p->f;
+    double v = ref_at(p, s);
+
+    if (isnan(v) || !s->label)
+        return;
+    if (s->type == RPT_S_HLINE) {
+        int below = v - p->py < 3 * p->th;
+
+        ref_label(p, rl, s->label, p->px + p->pw - f->gap,
+                  v + (below ? 1.0 : -1.0) * f->gap / 2, 1.0,
+                  below ? 0.0 : 1.0, -1.0, 0.0);
+    } else {
+        int left = v > p->px + 0.7 * p->pw;
+
+        ref_label(p, rl, s->label, v + (left ? -1.0 : 1.0) * f->gap,
+                  p->py + f->gap, left ? 1.0 : 0.0, 0.0, 0.0, 1.0);
+    }
 }
 
 static int draw_series(struct xy *p, momo_err *err)
@@ -1086,6 +1141,19 @@ static int draw_series(struct xy *p, momo_err *err)
             draw_ref(p, &c->s[k]);
     }
     return rc;
+}
+
+static void draw_ref_labels(struct xy *p)
+{
+    struct ref_labels rl;
+
+    rl.n = 0;
+    for (size_t k = 0; k < p->c->n_series; k++) {
+        int t = p->c->s[k].type;
+
+        if (t == RPT_S_HLINE || t == RPT_S_VLINE)
+            label_ref(p, &rl, &p->c->s[k]);
+    }
 }
 
 static double clampd(double v, double lo, double hi)
@@ -1285,6 +1353,8 @@ int rpt_draw_xy(const rpt_chart *c, struct rpt_frame *f, momo_err *err)
     cairo_clip(p.cr);
     draw_shading(&p);
     rc = draw_series(&p, err);
+    if (rc == MOMO_OK)
+        draw_ref_labels(&p);
     cairo_restore(p.cr);
     if (rc != MOMO_OK)
         goto out;

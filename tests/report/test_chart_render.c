@@ -691,6 +691,46 @@ static void the_legend_goes_outside_when_no_corner_is_free(void **state)
     assert_true(x_crowded < x_one - 40);
 }
 
+static void labels_of_reference_lines_at_one_place_stack_up(void **state)
+{
+    const double x[2] = { 0, 10 }, y[2] = { 0, 0.1 };
+    struct rpt_style st = { .color = 1, .width = 2 };
+    rpt_chart *c = new_chart(600, 400);
+    momo_err err = { 0 };
+    const int ink[3] = { 51, 51, 51 };
+    int blue[3], bands = 0, gap = 99;
+    struct img im;
+    struct bbox line;
+
+    (void)state;
+    fix_axis(c, RPT_AXIS_Y, 0, 1, RPT_SCALE_LINEAR);
+    assert_int_equal(rpt_chart_add_line(c, NULL, x, y, 2, NULL, &err),
+                     MOMO_OK);
+    assert_int_equal(rpt_chart_add_vline(c, 3, "first", &st, &err),
+                     MOMO_OK);
+    assert_int_equal(rpt_chart_add_vline(c, 3, "second", &st, &err),
+                     MOMO_OK);
+    assert_int_equal(rpt_chart_add_vline(c, 3.05, "third", &st, &err),
+                     MOMO_OK);
+    render(c, &im);
+    palette(1, blue);
+    /* the vertical lines: the tallest blue columns */
+    line = find_in(&im, blue, 30, 0, 0, im.w, im.h / 3);
+    assert_true(line.n > 0);
+    /* lines of label text right of them, top of the plot (a band ends
+     * after three rows without ink) */
+    for (int row = line.y0; row < line.y0 + im.h / 3; row++) {
+        int ink_row = find_in(&im, ink, 50, line.x1 + 2, row,
+                              line.x1 + 80, row + 1).n > 0;
+
+        if (ink_row && gap >= 3)
+            bands++;
+        gap = ink_row ? 0 : gap + 1;
+    }
+    assert_int_equal(bands, 3);
+    unload(&im);
+}
+
 /*---- Surfaces ----*/
 
 static void a_surface_rising_along_x_is_drawn_higher_where_z_is_high(
@@ -816,6 +856,7 @@ int main(void)
         cmocka_unit_test(shading_tints_each_range_in_its_category_colour),
         cmocka_unit_test(scatter_markers_sit_at_their_points),
         cmocka_unit_test(the_legend_goes_outside_when_no_corner_is_free),
+        cmocka_unit_test(labels_of_reference_lines_at_one_place_stack_up),
         cmocka_unit_test(
             a_surface_rising_along_x_is_drawn_higher_where_z_is_high),
         cmocka_unit_test(

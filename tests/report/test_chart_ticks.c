@@ -101,6 +101,23 @@ static void nice_range_widens_to_whole_steps(void **state)
     assert_true(lo < 5 && hi > 5 && step > 0);
 }
 
+static void a_range_within_rounding_noise_widens_to_distinct_labels(
+    void **state)
+{
+    /* the same total return summed in different orders */
+    double lo = 1.1990013640612, hi = lo + 3e-13;
+    struct rpt_ticks t;
+
+    (void)state;
+    rpt_nice_range(&lo, &hi, 6);
+    assert_true(hi - lo > 0.01);
+    assert_true(lo < 1.1990013640612 && hi > 1.1990013640615);
+    rpt_ticks_linear(lo, hi, 6, RPT_FMT_PERCENT, &t);
+    assert_true(t.n >= 3);
+    for (size_t i = 1; i < t.n; i++)
+        assert_string_not_equal(t.label[i], t.label[i - 1]);
+}
+
 static void log_ticks_fall_on_decades_when_the_range_spans_several(
     void **state)
 {
@@ -287,6 +304,8 @@ int main(void)
         cmocka_unit_test(
             linear_ticks_of_familiar_ranges_land_on_round_numbers),
         cmocka_unit_test(nice_range_widens_to_whole_steps),
+        cmocka_unit_test(
+            a_range_within_rounding_noise_widens_to_distinct_labels),
         cmocka_unit_test(
             log_ticks_fall_on_decades_when_the_range_spans_several),
         cmocka_unit_test(log_ticks_within_a_decade_use_1_2_5_or_plain_steps),
