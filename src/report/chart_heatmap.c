@@ -227,8 +227,10 @@ int rpt_draw_heatmap(const rpt_chart *c, struct rpt_frame *f,
     (void)err;
     rpt_text_size(&f->tx, RPT_F_TICK, "0123456789", 0, NULL, &th);
     rpt_text_size(&f->tx, RPT_F_LABEL, "Ag", 0, NULL, &lh);
-    xw = max_name_width(f, c->xnames, c->nx, 0.2 * f->h);
+    f->tx.middle = 1;
+    xw = max_name_width(f, c->xnames, c->nx, 0.26 * f->h);
     yw = max_name_width(f, c->ynames, c->ny, 0.25 * f->w);
+    f->tx.middle = 0;
     found = rpt_finite_range(c->gz, c->nx * c->ny,
                              az->scale == RPT_SCALE_LOG, &lo, &hi);
     if (az->min < az->max) {
@@ -332,6 +334,7 @@ int rpt_draw_heatmap(const rpt_chart *c, struct rpt_frame *f,
     cairo_stroke(cr);
 
     rpt_set_grey(cr, 0.2);
+    f->tx.middle = 1;
     for (size_t ix = 0; ix < c->nx; ix += x_every) {
         const char *name = grid_name(c->xnames, ix, buf, sizeof(buf));
         double x = px + ((double)ix + 0.5) * cw;
@@ -339,21 +342,24 @@ int rpt_draw_heatmap(const rpt_chart *c, struct rpt_frame *f,
 
         if (rot)
             rpt_text_draw(&f->tx, RPT_F_TICK, name, x + 0.35 * th, y, 1.0,
-                          0.5, -45.0, 0.2 * f->h);
+                          0.5, -45.0, 0.26 * f->h);
         else
-            rpt_text_draw(&f->tx, RPT_F_TICK, name, x, y, 0.5, 0.0, 0, 0);
+            rpt_text_draw(&f->tx, RPT_F_TICK, name, x, y, 0.5, 0.0, 0,
+                          xw + 1);
     }
     for (size_t iy = 0; iy < c->ny; iy += y_every)
         rpt_text_draw(&f->tx, RPT_F_TICK,
                       grid_name(c->ynames, iy, buf, sizeof(buf)),
                       px - f->gap, py + ph - ((double)iy + 0.5) * ch, 1.0,
                       0.5, 0, 0.25 * f->w);
+    f->tx.middle = 0;
     if (ax->label)
         rpt_text_draw(&f->tx, RPT_F_LABEL, ax->label, px + pw / 2,
                       f->y + f->h - f->pad, 0.5, 1.0, 0, f->w - 2 * f->pad);
-    if (ay->label)
-        rpt_text_draw(&f->tx, RPT_F_LABEL, ay->label, f->x + f->pad,
-                      py + ph / 2, 0.5, 0.0, -90.0, ph);
+    if (ay->label)      /* next to the row names */
+        rpt_text_draw(&f->tx, RPT_F_LABEL, ay->label,
+                      px - 2 * f->gap - yw - lh, py + ph / 2, 0.5, 0.0,
+                      -90.0, ph);
     rpt_cbar_draw(f, &cb, px + pw, py, ph);
     if (!found)
         rpt_draw_note(f, "no data", px, py, pw, ph);

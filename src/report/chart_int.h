@@ -93,6 +93,8 @@ struct rpt_text {
     cairo_t *cr;
     PangoLayout *lay[RPT_F_COUNT];
     double size[RPT_F_COUNT];
+    int middle;     /* cut too long text in the middle, not at the end:
+                     * category names often share a prefix */
 };
 
 /* Layouts for the fonts at scale `s`. MOMO_ENOMEM. */

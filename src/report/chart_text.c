@@ -105,7 +105,8 @@ static PangoLayout *prepare(struct rpt_text *tx, int font, const char *s,
     pango_layout_set_text(lay, s ? s : "", -1);
     if (max_w > 0) {
         pango_layout_set_width(lay, (int)(max_w * PANGO_SCALE));
-        pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
+        pango_layout_set_ellipsize(lay, tx->middle ? PANGO_ELLIPSIZE_MIDDLE
+                                                   : PANGO_ELLIPSIZE_END);
     } else {
         pango_layout_set_width(lay, -1);
         pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_NONE);

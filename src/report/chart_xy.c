@@ -24,6 +24,7 @@
 #define LEGEND_INSIDE_MAX 8     /* more entries always go outside */
 #define LABELLED_MAX 1000       /* scatter points labelled at most */
 #define STROKE_CHUNK 64         /* segments per stroke of a long line */
+#define CAT_MAX_W 0.26          /* longest category name, of the height */
 
 struct legend_entry {
     const char *label;
@@ -41,6 +42,7 @@ struct xy {
     struct rpt_ticks tx, ty;
     double px, py, pw, ph;
     double th, lh;                  /* tick and axis label heights */
+    double yw;                      /* widest y tick label */
     int cat_rot;
     size_t cat_every;
     double cat_w;
@@ -404,6 +406,7 @@ static void layout(struct xy *p)
             if (w > yw)
                 yw = w;
         }
+        p->yw = yw;
         left = f->pad + (ay->label ? p->lh + f->gap : 0) + yw + f->gap +
                f->tick;
         right = 2 * f->pad + (p->leg_on && p->leg_out ? p->leg_w : 0);
@@ -1208,6 +1211,7 @@ static void draw_axes(struct xy *p)
         rpt_text_draw(&f->tx, RPT_F_TICK, p->tx.label[i], x, x_lab, 0.5,
                       0.0, 0, 0);
     }
+    f->tx.middle = 1;
     for (size_t i = 0; p->xcat && i < c->n_cats; i += p->cat_every) {
         const char *name = c->cats[i] ? c->cats[i] : "";
         double x = rpt_map(&p->mx, (double)i);
@@ -1217,16 +1221,17 @@ static void draw_axes(struct xy *p)
                           1.0, 0.5, -45.0, p->cat_w);
         else
             rpt_text_draw(&f->tx, RPT_F_TICK, name, x, x_lab, 0.5, 0.0, 0,
-                          0);
+                          p->cat_w + 1);
     }
+    f->tx.middle = 0;
     if (c->axis[RPT_AXIS_X].label)
         rpt_text_draw(&f->tx, RPT_F_LABEL, c->axis[RPT_AXIS_X].label,
                       p->px + p->pw / 2, f->y + f->h - f->pad, 0.5, 1.0, 0,
                       f->w - 2 * f->pad);
-    if (c->axis[RPT_AXIS_Y].label)
+    if (c->axis[RPT_AXIS_Y].label)     /* next to the tick labels */
         rpt_text_draw(&f->tx, RPT_F_LABEL, c->axis[RPT_AXIS_Y].label,
-                      f->x + f->pad, p->py + p->ph / 2, 0.5, 0.0, -90.0,
-                      p->ph);
+                      p->px - f->tick - 2 * f->gap - p->yw - p->lh,
+                      p->py + p->ph / 2, 0.5, 0.0, -90.0, p->ph);
 }
 
 static void legend_swatch(struct xy *p, const struct legend_entry *e,
@@ -1316,14 +1321,16 @@ int rpt_draw_xy(const rpt_chart *c, struct rpt_frame *f, momo_err *err)
         p.n_bars += c->s[k].type == RPT_S_BARS;
     rpt_text_size(&f->tx, RPT_F_TICK, "0123456789", 0, NULL, &p.th);
     rpt_text_size(&f->tx, RPT_F_LABEL, "Ag", 0, NULL, &p.lh);
+    f->tx.middle = 1;
     for (size_t i = 0; i < c->n_cats; i++) {
         double w;
 
-        rpt_text_size(&f->tx, RPT_F_TICK, c->cats[i], 0.22 * f->h, &w,
+        rpt_text_size(&f->tx, RPT_F_TICK, c->cats[i], CAT_MAX_W * f->h, &w,
                       NULL);
         if (w > p.cat_w)
             p.cat_w = w;
     }
+    f->tx.middle = 0;
     data_ranges(&p);
     rc = legend_entries(&p, err);
     if (rc != MOMO_OK)
