@@ -521,6 +521,13 @@ static int simulate_all(const momo_mc_input *in, const momo_mc_opts *o,
         for (size_t j = 0; j < res->n_fan; j++)
             res->fan_obs[j] = job.scr[0].rows[fan_row[j]].equity;
     } else {
+        momo_metrics m;
+
+        if (!base) {                /* block from given rows */
+            met_from_equity(in->eq, in->n_eq, in->periods_per_year,
+                            in->risk_free, &m);
+            base = &m;
+        }
         observe(res, base);
         for (size_t j = 0; j < res->n_fan; j++)
             res->fan_obs[j] = in->eq[fan_row[j]].equity;
