@@ -83,9 +83,10 @@ struct cscv {
     const double *blk;
     const size_t *len;
     const double *tot;         /* per trial: sum, sum of squares */
-    size_t n, S, n_len;
+    size_t n, S, n_len, nc, n_chunks;
     const uint32_t *masks;
     double *logit;
+    uint8_t *failed;           /* per chunk */
 };
 
 static double sharpe_of(double s, double s2, double cnt)
@@ -99,62 +100,58 @@ static double sharpe_of(double s, double s2, double cnt)
     return var > 0 ? mean / sqrt(var) : 0;
 }
 
-static void train_sums(const struct cscv *c, size_t i, uint32_t mask,
-                       double *s, double *s2)
-{
-    const double *b = c->blk + i * c->S * 2;
-
-    *s = 0;
-    *s2 = 0;
-    for (size_t k = 0; k < c->S; k++)
-        if (mask & (1u << k)) {
-            *s += b[2 * k];
-            *s2 += b[2 * k + 1];
-        }
-}
-
-static void one_combination(void *ctx, size_t ci)
+/* Combinations [lo, hi) of one chunk: per combination, every trial's
+ * training and test Sharpe ratios (the test sums are the totals minus
+ * the training sums), the training winner, its test rank. */
+static void one_chunk(void *ctx, size_t ch)
 {
     const struct cscv *c = ctx;
-    uint32_t mask = c->masks[ci];
-    double n_in = 0, n_all = (double)c->n_len, best = -INFINITY, x;
-    double less = 0, equal = 0, omega;
-    size_t star = 0;
+    size_t lo = ch * c->nc / c->n_chunks, hi = (ch + 1) * c->nc / c->n_chunks;
+    size_t half = c->S / 2, stride = c->S * 2;
+    double *test = core_malloc((c->n ? c->n : 1) * sizeof(*test));
 
-    for (size_t k = 0; k < c->S; k++)
-        if (mask & (1u << k))
-            n_in += (double)c->len[k];
-    for (size_t i = 0; i < c->n; i++) {
-        double s, s2, sr;
+    if (!test) {
+        c->failed[ch] = 1;
+        return;
+    }
+    for (size_t ci = lo; ci < hi; ci++) {
+        uint32_t mask = c->masks[ci];
+        size_t idx[OPT_MAX_BLOCKS / 2], k = 0, star = 0;
+        double n_in = 0, n_out, best = -INFINITY, x, less = 0, equal = 0;
+        double omega;
 
-        train_sums(c, i, mask, &s, &s2);
-        sr = sharpe_of(s, s2, n_in);
-        if (sr > best) {
-            best = sr;
-            star = i;
+        for (size_t b = 0; b < c->S; b++)
+            if (mask & (1u << b)) {
+                idx[k++] = 2 * b;
+                n_in += (double)c->len[b];
+            }
+        n_out = (double)c->n_len - n_in;
+        for (size_t i = 0; i < c->n; i++) {
+            const double *bl = c->blk + i * stride;
+            double s = 0, s2 = 0, sr;
+
+            for (size_t q = 0; q < half; q++) {
+                s += bl[idx[q]];
+                s2 += bl[idx[q] + 1];
+            }
+            sr = sharpe_of(s, s2, n_in);
+            if (sr > best) {
+                best = sr;
+                star = i;
+            }
+            test[i] = sharpe_of(c->tot[2 * i] - s, c->tot[2 * i + 1] - s2,
+                                n_out);
         }
+        x = test[star];
+        for (size_t i = 0; i < c->n; i++) {
+            less += test[i] < x;
+            equal += test[i] == x;   /* counts the selected trial itself */
+        }
+        /* average rank among ties, 1 = worst; omega in (0, 1) */
+        omega = (less + (equal + 1.0) / 2.0) / ((double)c->n + 1.0);
+        c->logit[ci] = log(omega / (1.0 - omega));
     }
-    {
-        double s, s2;
-
-        train_sums(c, star, mask, &s, &s2);
-        x = sharpe_of(c->tot[2 * star] - s, c->tot[2 * star + 1] - s2,
-                      n_all - n_in);
-    }
-    for (size_t i = 0; i < c->n; i++) {
-        double s, s2, sr;
-
-        train_sums(c, i, mask, &s, &s2);
-        sr = sharpe_of(c->tot[2 * i] - s, c->tot[2 * i + 1] - s2,
-                       n_all - n_in);
-        if (sr < x)
-            less++;
-        else if (sr == x)
-            equal++;          /* counts the selected trial itself */
-    }
-    /* average rank among ties, 1 = worst; omega in (0, 1) */
-    omega = (less + (equal + 1.0) / 2.0) / ((double)c->n + 1.0);
-    c->logit[ci] = log(omega / (1.0 - omega));
+    core_free(test);
 }
 
 static int popcount32(uint32_t v)
@@ -173,6 +170,7 @@ int opt_pbo(const double *blk, const size_t *len, size_t n, size_t S,
     struct cscv c;
     double *tot = NULL, *lg = NULL;
     uint32_t *masks = NULL;
+    uint8_t *failed = NULL;
     size_t nc, k = 0, below = 0;
     int rc = MOMO_OK;
 
@@ -183,18 +181,22 @@ int opt_pbo(const double *blk, const size_t *len, size_t n, size_t S,
         return momo_err_set(err, MOMO_EINVAL, "CSCV needs an even number "
                             "of blocks (2..%d) and two trials or more",
                             OPT_MAX_BLOCKS);
+    if (threads <= 0)
+        threads = core_ncpu();
+    memset(&c, 0, sizeof(c));
     nc = opt_binomial(S, S / 2);
+    c.n_chunks = (size_t)threads * 4 < nc ? (size_t)threads * 4 : nc;
     tot = core_calloc(n * 2, sizeof(*tot));
     masks = core_malloc(nc * sizeof(*masks));
+    failed = core_calloc(c.n_chunks, 1);
     lg = logits ? logits : core_malloc(nc * sizeof(*lg));
-    if (!tot || !masks || !lg) {
+    if (!tot || !masks || !failed || !lg) {
         rc = momo_err_set(err, MOMO_ENOMEM, "out of memory");
         goto out;
     }
     for (uint32_t m = 0; m < (1u << S) && k < nc; m++)
         if (popcount32(m) == (int)(S / 2))
             masks[k++] = m;
-    memset(&c, 0, sizeof(c));
     for (size_t i = 0; i < n; i++)
         for (size_t b = 0; b < S; b++) {
             tot[2 * i] += blk[(i * S + b) * 2];
@@ -207,9 +209,16 @@ int opt_pbo(const double *blk, const size_t *len, size_t n, size_t S,
     c.tot = tot;
     c.n = n;
     c.S = S;
+    c.nc = nc;
     c.masks = masks;
     c.logit = lg;
-    core_parallel_for(nc, threads, one_combination, &c);
+    c.failed = failed;
+    core_parallel_for(c.n_chunks, threads, one_chunk, &c);
+    for (size_t ch = 0; ch < c.n_chunks; ch++)
+        if (failed[ch]) {
+            rc = momo_err_set(err, MOMO_ENOMEM, "out of memory");
+            goto out;
+        }
     for (size_t ci = 0; ci < nc; ci++)
         below += lg[ci] <= 0;
     *pbo = (double)below / (double)nc;
@@ -218,6 +227,7 @@ int opt_pbo(const double *blk, const size_t *len, size_t n, size_t S,
 out:
     core_free(tot);
     core_free(masks);
+    core_free(failed);
     if (lg != logits)
         core_free(lg);
     return rc;
