@@ -11,5 +11,6 @@
 #include "momo/util.h"
 #include "momo/fetch.h"
 #include "momo/backtest.h"
+#include "momo/optimize.h"
 
 #endif

@@ -70,8 +70,8 @@ YAML
 # input errors: exit 3, naming file and line
 run 3 optimize grid --data "$tmp/m.momo"
 expect "$tmp/err" "--space FILE"
-printf 'grid:\n  scanner.momentum_threshold: [60]\n  signals.entry.rsi_mni: [1]\n' \
-    >"$tmp/typo.yaml"
+printf 'grid:\n  scanner.momentum_threshold: [60]\n%s\n' \
+    '  signals.entry.rsi_mni: [1]' >"$tmp/typo.yaml"
 run 3 optimize grid --data "$tmp/m.momo" --space "$tmp/typo.yaml"
 expect "$tmp/err" "typo.yaml:3: unknown parameter 'signals.entry.rsi_mni'"
 expect "$tmp/err" "did you mean 'signals.entry.rsi_min'"
@@ -97,9 +97,13 @@ for f in results.csv results.sqlite top.json sensitivity.json \
          overfitting.json equity_top.csv summary.json; do
     [ -s "$out/$f" ] || fail "$f missing"
 done
-head -1 "$out/results.csv" | grep -q \
-    '^scanner.momentum_threshold,signals.entry.rsi_min,signals.entry.rsi_max,signals.exit.max_holding_days,total_return,cagr,.*,num_days,status$' \
-    || fail "results.csv header: $(head -1 "$out/results.csv")"
+header="scanner.momentum_threshold,signals.entry.rsi_min"
+header="$header,signals.entry.rsi_max,signals.exit.max_holding_days"
+header="$header,total_return,cagr,"
+case "$(head -1 "$out/results.csv")" in
+    "$header"*",num_days,status") ;;
+    *) fail "results.csv header: $(head -1 "$out/results.csv")" ;;
+esac
 [ "$(wc -l <"$out/results.csv")" -eq 17 ] || fail "results.csv rows"
 [ "$(grep -c ',ok$' "$out/results.csv")" -eq 12 ] || fail "12 ok rows"
 grep -q 'rsi_min (75) must be below' "$out/results.csv" ||
