@@ -116,13 +116,11 @@ int momo_optimize_sizing(const momo_dataset *ds, const momo_params *base,
             r->rec = i;
     }
     r->within = r->rec != SIZE_MAX;
-    for (size_t i = 0; r->rec == SIZE_MAX && i < n; i++)
-        if (r->pt[i].frontier)
-            r->rec = i;     /* the frontier's least drawdown comes first */
-    for (size_t i = 0; i < n; i++)
-        if (r->pt[i].frontier && r->rec != SIZE_MAX && !r->within &&
-            r->pt[i].metrics.max_drawdown <
-                r->pt[r->rec].metrics.max_drawdown)
+    /* none within the tolerance: the frontier's smallest drawdown */
+    for (size_t i = 0; !r->within && i < n; i++)
+        if (r->pt[i].frontier &&
+            (r->rec == SIZE_MAX || r->pt[i].metrics.max_drawdown <
+                                       r->pt[r->rec].metrics.max_drawdown))
             r->rec = i;
     r->seconds = core_now() - cx.t0;
 out:

@@ -125,6 +125,7 @@ static int record(momo_wf_result *r, const struct opt_ctx *cx,
 {
     for (size_t i = 0; i < d->n_trials; i++) {
         struct opt_trial_rec *t;
+        const char *status;
         momo_params p;
 
         if (core_grow((void **)&r->rec, &r->cap_rec, r->n_rec + 1,
@@ -140,16 +141,13 @@ static int record(momo_wf_result *r, const struct opt_ctx *cx,
         t->robustness = NAN;
         if (opt_trial_params(&cx->base, d, i, &p, NULL) == MOMO_OK)
             opt_key_of(cx, &p, win, &t->key);
+        status = rows->state[i] == OPT_OK ? "ok"
+               : rows->state[i] == OPT_FAILED ? rows->reason[i]
+               : "pending";
         r->rec_params[r->n_rec] = r->rec_text.n;
         opt_json_trial(&r->rec_text, d, i);
-        core_buf_append(&r->rec_text, "", 1);
-        core_buf_append(&r->rec_text,
-                        rows->state[i] == OPT_OK ? "ok"
-                        : rows->state[i] == OPT_FAILED ? rows->reason[i]
-                        : "pending",
-                        strlen(rows->state[i] == OPT_OK ? "ok"
-                               : rows->state[i] == OPT_FAILED
-                               ? rows->reason[i] : "pending") + 1);
+        core_buf_append(&r->rec_text, "", 1);       /* params, status */
+        core_buf_append(&r->rec_text, status, strlen(status) + 1);
         r->n_rec++;
     }
     return r->rec_text.failed ? MOMO_ENOMEM : MOMO_OK;
@@ -360,11 +358,25 @@ static int stitch(struct opt_ctx *cx, momo_wf_result *r, momo_err *err)
     return rc;
 }
 
+/* Mean in-sample trade count of the splits' choices. */
+static double mean_trades(const momo_wf_result *r)
+{
+    double s = 0;
+    size_t n = 0;
+
+    for (size_t k = 0; k < r->n_splits; k++)
+        if (r->split[k].values) {
+            s += r->split[k].is.num_trades;
+            n++;
+        }
+    return n ? s / (double)n : NAN;
+}
+
 static void summarize(momo_wf_result *r)
 {
     momo_metrics is_mean, oos_mean;
     double s_is = 0, s_oos = 0, pbo = 0, dsr = 0, sr0 = 0, nt = 0;
-    double trades = 0, *oos = NULL, acc[3][2] = { { 0 } };
+    double *oos = NULL, acc[3][2] = { { 0 } };
     size_t n = 0, n_pbo = 0, n_dsr = 0, cnt[3][2] = { { 0 } };
 
     memset(&is_mean, 0, sizeof(is_mean));
@@ -399,7 +411,6 @@ static void summarize(momo_wf_result *r)
             nt += s->n_trials;
             n_dsr++;
         }
-        trades += s->is.num_trades;
         for (int q = 0; q < 3; q++)
             for (int side = 0; side < 2; side++)
                 if (isfinite(pair[q][side])) {
@@ -424,8 +435,7 @@ static void summarize(momo_wf_result *r)
     oos_mean.win_rate = cnt[2][1] ? acc[2][1] / (double)cnt[2][1] : NAN;
     opt_overfit_degradation(&r->of, &is_mean, &oos_mean);
     /* the splits' out-of-sample results play the sub-periods */
-    opt_overfit_indicators(&r->of, r->n_splits ? trades /
-                           (double)r->n_splits : NAN, r->n_dims,
+    opt_overfit_indicators(&r->of, mean_trades(r), r->n_dims,
                            r->o.min_trades, oos, oos ? r->n_splits : 0,
                            r->dir, n ? s_oos / (double)n : NAN);
     opt_overfit_score(&r->of);
@@ -536,9 +546,8 @@ int momo_walk_forward(const momo_dataset *ds, const momo_params *base,
     if (rc != MOMO_OK)
         goto fail;
     summarize(r);
-    if (opt_overfit_advise(&r->of, 1, r->n_splits ? r->split[0].is.num_trades
-                                                  : NAN,
-                           r->n_dims, NULL, NULL, &r->advice) != MOMO_OK) {
+    if (opt_overfit_advise(&r->of, 1, mean_trades(r), r->n_dims, NULL, NULL,
+                           &r->advice) != MOMO_OK) {
         rc = momo_err_set(err, MOMO_ENOMEM, "out of memory");
         goto fail;
     }
