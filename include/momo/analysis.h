@@ -69,7 +69,7 @@ const char *momo_mc_stat_name(int stat);
 
 #define MOMO_MC_MIN_SIMS      100
 #define MOMO_MC_MAX_SIMS      1000000
-#define MOMO_MC_FAN_POINTS    250   /* dates of the percentile fan */
+#define MOMO_MC_FAN_POINTS    120   /* dates of the percentile fan */
 #define MOMO_MC_SAMPLE_PATHS  20    /* paths kept whole for charts */
 
 typedef struct momo_mc_opts {
