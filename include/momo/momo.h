@@ -12,5 +12,6 @@
 #include "momo/fetch.h"
 #include "momo/backtest.h"
 #include "momo/optimize.h"
+#include "momo/analysis.h"
 
 #endif
