@@ -8,7 +8,7 @@
 #include "momo/analysis.h"
 
 static const char *const usage[] = {
-    "momo benchmark --data DATASET [--config FILE] [--set NAME=VALUE]...",
+    "momo benchmark [--data DATASET] [--config FILE] [--set NAME=VALUE]...",
     "               [--symbols A,B,...] [--from DATE] [--to DATE]",
     "               [--market SYMBOL] [--bond SYMBOL] [--top-n N] [--log]",
     "               [--jobs N] [--seed N] [--json] [--out DIR]",

@@ -7,7 +7,7 @@
 #include "momo/analysis.h"
 
 static const char *const usage[] = {
-    "momo montecarlo --data DATASET [--config FILE] [--set NAME=VALUE]...",
+    "momo montecarlo [--data DATASET] [--config FILE] [--set NAME=VALUE]...",
     "                [--symbols A,B,...] [--from DATE] [--to DATE]",
     "                [--method shuffle|resample|block|noise] [--sims N]",
     "                [--ruin-drawdown F] [--block-length N] [--noise-bps F]",

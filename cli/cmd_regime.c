@@ -8,7 +8,7 @@
 #include "momo/analysis.h"
 
 static const char *const usage[] = {
-    "momo regime --data DATASET [--config FILE] [--set NAME=VALUE]...",
+    "momo regime [--data DATASET] [--config FILE] [--set NAME=VALUE]...",
     "            [--symbols A,B,...] [--from DATE] [--to DATE]",
     "            [--jobs N] [--seed N] [--json] [--out DIR]",
     NULL

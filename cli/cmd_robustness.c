@@ -8,7 +8,7 @@
 #include "momo/analysis.h"
 
 static const char *const usage[] = {
-    "momo robustness --data DATASET [--config FILE] [--set NAME=VALUE]...",
+    "momo robustness [--data DATASET] [--config FILE] [--set NAME=VALUE]...",
     "                [--symbols A,B,...] [--from DATE] [--to DATE]",
     "                [--periods FILE] [--stress-date DATE] [--stress-uniform]",
     "                [--market SYMBOL] [--jobs N] [--seed N] [--json]",

@@ -43,7 +43,7 @@ ds="$tmp/s.momo"
 fast="--set scanner.roc_periods=5,10,20,40"
 
 # help and usage errors (exit 2)
-expect 0 "usage: momo benchmark --data DATASET" benchmark --help
+expect 0 "usage: momo benchmark [--data DATASET]" benchmark --help
 expect 0 "--top-n N" benchmark -h
 expect 0 "benchmark" --help
 expect 2 "--top-n: -1 is out of range 1..10000" \

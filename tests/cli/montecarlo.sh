@@ -43,7 +43,7 @@ ds="$tmp/s.momo"
 fast="--set scanner.roc_periods=5,10,20,40"
 
 # help and usage errors (exit 2)
-expect 0 "usage: momo montecarlo --data DATASET" montecarlo --help
+expect 0 "usage: momo montecarlo [--data DATASET]" montecarlo --help
 expect 0 "--noise-bps F" montecarlo -h
 expect 0 "montecarlo" --help
 expect 2 "--method: 'walk' is not one of shuffle, resample, block, noise" \

@@ -42,7 +42,7 @@ ds="$tmp/s.momo"
 fast="--set scanner.roc_periods=5,10,20,40"
 
 # help and usage errors (exit 2)
-expect 0 "usage: momo regime --data DATASET" regime --help
+expect 0 "usage: momo regime [--data DATASET]" regime --help
 expect 0 "regimes.csv (date,regime,trend,high_vol,breadth)" regime -h
 expect 0 "regime" --help
 expect 2 "--seed: -4 must be >= 0" regime --data "$ds" --seed -4

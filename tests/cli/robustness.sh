@@ -43,7 +43,7 @@ ds="$tmp/s.momo"
 fast="--set scanner.roc_periods=5,10,20,40"
 
 # help and usage errors (exit 2)
-expect 0 "usage: momo robustness --data DATASET" robustness --help
+expect 0 "usage: momo robustness [--data DATASET]" robustness --help
 expect 0 "--stress-uniform" robustness -h
 expect 0 "robustness" --help
 expect 2 "--stress-date: '2006-02-30' is not a date" \
