@@ -397,7 +397,7 @@ int momo_regime_write_charts(const momo_engine *eng, const momo_result *res,
     snprintf(sub, sizeof(sub), "proxy: %s; volatility: %s",
              momo_engine_regime_proxy(eng),
              momo_engine_regime_vol_source(eng));
-    st.color = 8;
+    st.color = 7;
     st.width = 1.5;
     if (rc == MOMO_OK)
         rc = rpt_chart_new(0, 0, &c, err);
