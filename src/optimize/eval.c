@@ -444,8 +444,7 @@ static int store(struct batch *bt, const size_t *idx, size_t n,
     for (size_t k = 0; rc == MOMO_OK && k < n; k++) {
         size_t i = idx[k];
 
-        if (bt->rows->state[i] != OPT_OK || bt->rows->cached[i] ||
-            opt_cache_has(c, &bt->keys[i]))
+        if (bt->rows->state[i] != OPT_OK || bt->rows->cached[i])
             continue;
         if (!any) {
             rc = opt_cache_begin(c, err);
@@ -576,6 +575,7 @@ static int run_pool(struct batch *bt, momo_workspace **ws, const size_t *items,
 /*---- Shards: rows in and out of a byte buffer ----*/
 
 enum { X_INTERRUPTED = 1, X_FAILED = 2 };
+#define X_CACHED 0x80    /* in a row's state byte: read from the cache */
 
 static int put_bytes(struct core_buf *b, const void *p, size_t n)
 {
@@ -596,15 +596,16 @@ static void pack(const struct opt_rows *rows, const size_t *trials,
     for (size_t k = 0; k < n; k++) {
         size_t i = trials[k];
         uint64_t idx = i;
-        uint8_t st = rows->state[i];
+        uint8_t st = rows->state[i], tag;
         uint16_t len = 0;
 
         if (i % n_shards != shard || st == OPT_PENDING)
             continue;
         if (st == OPT_FAILED)
             len = (uint16_t)strnlen(rows->reason[i], 4000);
+        tag = (uint8_t)(st | (rows->cached[i] ? X_CACHED : 0));
         put_bytes(b, &idx, sizeof(idx));
-        put_bytes(b, &st, 1);
+        put_bytes(b, &tag, 1);
         put_bytes(b, &len, sizeof(len));
         count++;
         if (st == OPT_FAILED) {
@@ -642,13 +643,14 @@ static int unpack(struct opt_rows *rows, const unsigned char *p, size_t n,
         *flags |= f;
         for (uint32_t c = 0; c < count; c++) {
             uint64_t idx;
-            uint8_t st;
+            uint8_t st, cached;
             uint16_t len;
 
             if (n - at < 11)
                 goto bad;
             memcpy(&idx, p + at, 8);
-            st = p[at + 8];
+            st = p[at + 8] & (uint8_t)~X_CACHED;
+            cached = (p[at + 8] & X_CACHED) != 0;
             memcpy(&len, p + at + 9, 2);
             at += 11;
             if (idx >= rows->n || (st == OPT_OK && n - at < row_bytes) ||
@@ -680,6 +682,7 @@ static int unpack(struct opt_rows *rows, const unsigned char *p, size_t n,
                 at += rows->S * 2 * sizeof(double);
             }
             rows->state[idx] = st;
+            rows->cached[idx] = cached;
             if (got_idx)
                 (*got_idx)[(*got)++] = (size_t)idx;
         }
