@@ -580,6 +580,41 @@ static void a_doubled_market_has_beta_2_and_capture_2(void **state)
     assert_false(isnan(st.sharpe));
 }
 
+static void benchmarks_fail_cleanly_on_every_allocation(void **state)
+{
+    momo_dataset *ds = tm_random(5, 6, 0, 400);
+    momo_params p;
+    momo_engine *eng = NULL;
+    momo_bench_opts o;
+    momo_err err = { 0 };
+
+    (void)state;
+    tm_easy_params(&p);
+    p.max_positions = 3;
+    memset(&o, 0, sizeof(o));
+    o.market = "S000";          /* a stock stands in for the market */
+    assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
+    for (int nth = 1;; nth++) {
+        momo_bench_result *r = NULL;
+        int rc;
+
+        momo_err_clear(&err);
+        core_fail_alloc_at(nth);
+        rc = momo_benchmark_run(eng, &p, NULL, &o, &r, &err);
+        core_fail_alloc_at(0);
+        if (rc == MOMO_OK) {
+            assert_true(nth > 5);
+            assert_true(momo_bench_result_available(r, MOMO_BENCH_MARKET));
+            momo_bench_result_free(r);
+            break;
+        }
+        assert_int_equal(rc, MOMO_ENOMEM);
+        assert_null(r);
+    }
+    momo_engine_free(eng);
+    momo_dataset_close(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,6 +625,7 @@ int main(void)
         cmocka_unit_test(a_buy_pays_slippage_and_commission_and_is_cut_to_cash),
         cmocka_unit_test(rebalances_fall_on_each_months_last_weekday_row),
         cmocka_unit_test(a_doubled_market_has_beta_2_and_capture_2),
+        cmocka_unit_test(benchmarks_fail_cleanly_on_every_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

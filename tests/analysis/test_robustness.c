@@ -328,6 +328,42 @@ static void size_buckets_are_derived_without_a_universe_file(void **state)
     momo_dataset_close(ds);
 }
 
+static void the_suite_fails_cleanly_on_every_allocation(void **state)
+{
+    momo_dataset *ds = tm_random(6, 6, 2, 300);
+    momo_params p;
+    momo_engine *eng = NULL;
+    momo_robust_opts o;
+    momo_err err = { 0 };
+    int nth;
+
+    (void)state;
+    tm_easy_params(&p);
+    p.max_positions = 3;
+    memset(&o, 0, sizeof(o));
+    o.threads = 1;
+    assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
+    for (nth = 1;; nth++) {
+        momo_robust_result *r = NULL;
+        int rc;
+
+        momo_err_clear(&err);
+        core_fail_alloc_at(nth);
+        rc = momo_robustness_run(eng, &p, NULL, &o, &r, &err);
+        core_fail_alloc_at(0);
+        if (rc == MOMO_OK) {
+            momo_robust_result_free(r);
+            break;
+        }
+        if (rc != MOMO_ENOMEM)
+            fail_msg("allocation %d: %s", nth, err.msg);
+        assert_null(r);
+    }
+    assert_true(nth > 20);
+    momo_engine_free(eng);
+    momo_dataset_close(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +373,7 @@ int main(void)
         cmocka_unit_test(each_test_losing_much_of_its_sharpe_is_a_weakness),
         cmocka_unit_test(one_and_two_threads_give_identical_json),
         cmocka_unit_test(size_buckets_are_derived_without_a_universe_file),
+        cmocka_unit_test(the_suite_fails_cleanly_on_every_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
