@@ -81,7 +81,8 @@ typedef struct momo_mc_opts {
                                  drawdown reaches this, (0, 1] */
     double block_length;      /* 20: mean block length in days, >= 1 */
     double noise_bps;         /* 10: fill noise, (0, 1000] */
-    momo_progress_fn progress;       /* simulations done, or NULL */
+    momo_progress_fn progress;       /* chunks of 32 simulations done,
+                                        or NULL */
     void *progress_ud;
     const volatile int *interrupt;   /* polled; nonzero: MOMO_EINTR */
 } momo_mc_opts;
