@@ -499,6 +499,11 @@ int opt_cache_commit(struct opt_cache *c, momo_err *err)
     return exec(c, "COMMIT", err);
 }
 
+void opt_cache_rollback(struct opt_cache *c)
+{
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int opt_cache_put(struct opt_cache *c, const struct opt_key *k,
                   const struct opt_ctx *cx, const momo_window *win,
                   const char *params, const struct opt_rows *rows,

@@ -342,8 +342,10 @@ static int interrupted(const struct opt_ctx *cx)
     return cx->o.interrupt && *cx->o.interrupt;
 }
 
-/* Run trial i into its row. Only a hard failure returns non-OK. */
-static int run_trial(struct pool *pl, momo_workspace *ws, size_t i)
+/* Run trial i into its row. Only a hard failure (out of memory) returns
+ * non-OK, described in `hard`. */
+static int run_trial(struct pool *pl, momo_workspace *ws, size_t i,
+                     momo_err *hard)
 {
     struct opt_ctx *cx = pl->cx;
     struct opt_rows *rows = pl->rows;
@@ -365,10 +367,10 @@ static int run_trial(struct pool *pl, momo_workspace *ws, size_t i)
         return MOMO_OK;
     }
     if (rc == MOMO_ENOMEM)
-        return momo_err_set(&pl->err, rc, "%s", e.msg);
+        return momo_err_set(hard, rc, "%s", e.msg);
     rows->reason[i] = core_strdup(e.msg);
     if (!rows->reason[i])
-        return momo_err_set(&pl->err, MOMO_ENOMEM, "out of memory");
+        return momo_err_set(hard, MOMO_ENOMEM, "out of memory");
     rows->state[i] = OPT_FAILED;
     pthread_mutex_lock(&pl->mu);
     if (pl->warned++ < MAX_WARNINGS)
@@ -383,6 +385,7 @@ static void *worker_main(void *arg)
     struct pool *pl = w->pl;
 
     for (;;) {
+        momo_err hard;
         size_t k;
         int rc;
 
@@ -399,11 +402,14 @@ static void *worker_main(void *arg)
             pthread_mutex_unlock(&pl->mu);
             break;
         }
-        rc = run_trial(pl, pl->ws[w->id], pl->items[k]);
+        momo_err_clear(&hard);
+        rc = run_trial(pl, pl->ws[w->id], pl->items[k], &hard);
         pthread_mutex_lock(&pl->mu);
         if (rc != MOMO_OK) {
-            if (pl->rc == MOMO_OK)
+            if (pl->rc == MOMO_OK) {
                 pl->rc = rc;
+                pl->err = hard;
+            }
             pl->stop = 1;
         } else {
             pl->finished[pl->done++] = pl->items[k];
@@ -463,6 +469,8 @@ static int store(struct batch *bt, const size_t *idx, size_t n,
     core_buf_release(&js);
     if (any && rc == MOMO_OK)
         rc = opt_cache_commit(c, err);
+    else if (any)
+        opt_cache_rollback(c);
     return rc;
 }
 

@@ -147,6 +147,8 @@ int opt_cache_get(struct opt_cache *c, const struct opt_key *k,
                   momo_err *err);
 int opt_cache_begin(struct opt_cache *c, momo_err *err);
 int opt_cache_commit(struct opt_cache *c, momo_err *err);
+/* Abandon the open transaction (after a failed put). */
+void opt_cache_rollback(struct opt_cache *c);
 /* Store row i (state OK) under `k`; `params` is its JSON. */
 int opt_cache_put(struct opt_cache *c, const struct opt_key *k,
                   const struct opt_ctx *cx, const momo_window *win,
