@@ -38,6 +38,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_benchmark(int argc, char **argv);
 int cmd_montecarlo(int argc, char **argv);
 int cmd_regime(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_robustness(int argc, char **argv);
 int cmd_optimize(int argc, char **argv);
 

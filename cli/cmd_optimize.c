@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "momo/optimize.h"
+#include "momo/report.h"
 #include "mpi.h"
 
 static const char *const usage[] = {
@@ -24,7 +25,7 @@ static const char *const usage[] = {
     "              [--iterations N] [--splits N] [--train-frac F]",
     "              [--anchored] [--search grid|random] [--seed N] [--top N]",
     "              [--min-trades N] [--max-dd F] [--min-win-rate F]",
-    "              [--max-drawdown F] [--out DIR] [--json]",
+    "              [--max-drawdown F] [--out DIR] [--json] [--report]",
     NULL
 };
 
@@ -34,7 +35,7 @@ struct opts {
     int32_t vfrom, vto;
     long iterations, splits, seed, top;
     double train_frac, min_trades, max_dd, min_win_rate, tolerance;
-    int anchored, json;
+    int anchored, json, report;
 };
 
 struct estimate_ud {
@@ -361,8 +362,26 @@ static int run(struct opts *op, const char *mode, size_t rank, size_t size,
         }
         momo_sizing_result_free(res);
     }
-    /* --report (the report generator) hooks in here: it reads the files
-     * just written under op->out. */
+    /* the config behind every run, for recommended.yaml; then the
+     * report, from the files just written under op->out */
+    if (rc == MOMO_OK && rank0)
+        rc = momo_report_save_config(op->out, momo_config_params(op->r.cfg),
+                                     err);
+    if (rc == MOMO_OK && rank0 && op->report) {
+        momo_report_opts ro;
+        momo_report_info info;
+
+        momo_report_opts_init(&ro);
+        ro.base = momo_config_params(op->r.cfg);
+        ro.ds = op->r.ds;
+        ro.symbols = (const char *const *)op->r.syms.v;
+        ro.n_symbols = op->r.syms.n;
+        ro.jobs = o.jobs;
+        rc = momo_report_write(op->out, &ro, &info, err);
+        if (rc == MOMO_OK)
+            fprintf(op->json ? stderr : stdout, "report          %s\n",
+                    info.pdf);
+    }
 out:
     momo_design_free(d);
     momo_space_free(sp);
@@ -412,6 +431,9 @@ int cmd_optimize(int argc, char **argv)
           "output folder (default output/optimization)" },
         { "json", 0, CLI_FLAG, &op.json, NULL,
           "print summary.json to stdout" },
+        { "report", 0, CLI_FLAG, &op.report, NULL,
+          "then write the report: charts, optimization_report.pdf and "
+          ".txt, recommended.yaml (see 'momo report')" },
         CLI_OPT_END
     };
     const struct cli_spec spec = {
@@ -453,6 +475,13 @@ int cmd_optimize(int argc, char **argv)
         strcmp(mode, "walk-forward") != 0 && strcmp(mode, "sizing") != 0) {
         cli_errorf("unknown mode '%s': grid, random, walk-forward or "
                    "sizing", mode);
+        cli_args_release(&pos);
+        cli_list_release(&op.r.sets);
+        return EXIT_USAGE;
+    }
+    if (op.report && strcmp(mode, "sizing") == 0) {
+        cli_errorf("--report: a sizing study has no optimization report "
+                   "(its results are in sizing.json)");
         cli_args_release(&pos);
         cli_list_release(&op.r.sets);
         return EXIT_USAGE;

@@ -13,6 +13,8 @@ const struct cli_command cli_commands[] = {
       "simulate the range of outcomes of a backtest" },
     { "optimize", cmd_optimize, "search parameters and measure overfitting" },
     { "regime", cmd_regime, "market regimes and the strategy in each" },
+    { "report", cmd_report,
+      "charts, text and PDF report of an optimization" },
     { "robustness", cmd_robustness,
       "periods, universes, stress and costs: a robustness score" },
     { NULL, NULL, NULL }
