@@ -92,6 +92,13 @@ int main(int argc, char **argv)
         n_run = 3;
         max_threads = 1;
     }
+    if (getenv("MOMO_BENCH_RUNS")) {     /* for profiling the runs */
+        n_pre = 1;
+        max_threads = 1;
+        n_run = atoi(getenv("MOMO_BENCH_RUNS"));
+        if (n_run < 1 || n_run > N_RUN)
+            n_run = N_RUN;
+    }
     momo_params_default(&p);
     for (int threads = 1; threads <= max_threads; threads++) {
         for (int i = 0; i < n_pre; i++) {

@@ -42,14 +42,13 @@ struct pre_job {
     struct momo_engine *eng;
     const momo_params *p;
     struct ind_block *ib;
-    /* day buckets of eligible bars, sym ascending per day: the values
-     * the ranking needs, copied day-major so it reads them in order */
-    size_t *el_start;
-    uint32_t *el_sym, *el_bar;
-    double *el_m, *el_rsi;
-    uint8_t *el_flags;
-    int *chunk_rc;      /* per work item */
-    double *breadth;    /* per day */
+    const int32_t *day_of;   /* date - lo_date -> calendar index */
+    int32_t lo_date;
+    uint32_t *sym_start;     /* per day chunk and symbol: the symbol's
+                                first bar inside the chunk */
+    size_t *n_elig;          /* per day: eligible bars */
+    int *chunk_rc;           /* per work item */
+    double *breadth;         /* per day */
 };
 
 /*---- Indicators, SYM_CHUNK symbols per item ----*/
@@ -123,9 +122,70 @@ static void indicators_chunk(void *ctx, size_t chunk)
 
 /*---- Ranks and candidates, DAY_CHUNK days per item ----*/
 
+static size_t lower_bound(const int32_t *date, size_t n, int32_t x)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (date[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void chunk_days(const struct momo_engine *eng, size_t chunk,
+                       size_t *lo, size_t *hi)
+{
+    *lo = chunk * DAY_CHUNK;
+    *hi = *lo + DAY_CHUNK < eng->n_days ? *lo + DAY_CHUNK : eng->n_days;
+}
+
+/* Phase 1: where each symbol enters the chunk, and per day how many bars
+ * are eligible and how many of those are candidates (RSI defined). */
+static void count_chunk(void *ctx, size_t chunk)
+{
+    struct pre_job *job = ctx;
+    struct momo_engine *eng = job->eng;
+    uint32_t *start = job->sym_start + chunk * eng->n_sym;
+    size_t lo, hi;
+    int32_t first, last;
+
+    chunk_days(eng, chunk, &lo, &hi);
+    first = eng->days[lo];
+    last = eng->days[hi - 1];
+    for (size_t i = 0; i < eng->n_sym; i++) {
+        const momo_series *s = &eng->syms[i].s;
+        const uint8_t *fl = job->ib->flags + job->ib->off[i];
+        const double *rsi = job->ib->rsi + job->ib->off[i];
+        size_t t = lower_bound(s->date, s->n, first);
+
+        start[i] = (uint32_t)t;
+        for (; t < s->n && s->date[t] <= last; t++) {
+            size_t d;
+
+            if (!(fl[t] & BAR_ELIGIBLE))
+                continue;
+            d = (size_t)job->day_of[s->date[t] - job->lo_date];
+            job->n_elig[d]++;
+            eng->cand_start[d + 1] += !isnan(rsi[t]);
+        }
+    }
+}
+
+/* A chunk's eligible bars bucketed by day, symbols ascending per day. */
+struct bucket {
+    size_t *off;             /* per day of the chunk, into the arrays */
+    uint32_t *sym, *bar;
+    double *m, *rsi;
+    uint8_t *flags;
+};
+
 /* One class's items of one day, sorted, with their rank2; `at` walks
- * them in order. Items carry k = symbol, aux = index within the day's
- * bucket (el_* arrays from `base`). */
+ * them in order. Items carry k = symbol, aux = index in the bucket. */
 struct ranked {
     const struct strat_rank_item *v;
     const uint32_t *rank2;
@@ -133,55 +193,64 @@ struct ranked {
     uint32_t cls_bit;
 };
 
-static void emit(struct momo_engine *eng, const struct pre_job *job,
-                 size_t base, const struct ranked *r, size_t out)
+static void emit(struct momo_engine *eng, const struct bucket *bk,
+                 const struct ranked *r, size_t out)
 {
     const struct strat_rank_item *it = &r->v[r->at];
-    size_t e = base + it->aux;
-    double rsi = job->el_rsi[e];
+    double rsi = bk->rsi[it->aux];
 
     eng->cand_sym[out] = it->k;
-    eng->cand_bar[out] = job->el_bar[e];
+    eng->cand_bar[out] = bk->bar[it->aux];
     eng->cand_rsi[out] = rsi;
     eng->cand_key[out].rsi_f = (float)rsi;
     eng->cand_key[out].bits = r->rank2[r->at] | r->cls_bit |
-        ((job->el_flags[e] & BAR_ABOVE_FAST) ? ENG_ABOVE_SMA : 0);
+        ((bk->flags[it->aux] & BAR_ABOVE_FAST) ? ENG_ABOVE_SMA : 0);
 }
 
 /* Skip items whose RSI is undefined: they are ranked, but an undefined
  * indicator never qualifies a symbol as a candidate. */
-static void skip_undefined(const struct pre_job *job, size_t base,
-                           struct ranked *r)
+static void skip_undefined(const struct bucket *bk, struct ranked *r)
 {
-    while (r->at < r->n && isnan(job->el_rsi[base + r->v[r->at].aux]))
+    while (r->at < r->n && isnan(bk->rsi[r->v[r->at].aux]))
         r->at++;
 }
 
-static void rank_day(struct pre_job *job, size_t d,
+/* Gather one class's items of the bucket range [a, b) in symbol order. */
+static size_t gather(const struct momo_engine *eng, const struct bucket *bk,
+                     size_t a, size_t b, int crypto,
+                     struct strat_rank_item *items)
+{
+    size_t n = 0;
+
+    for (size_t e = a; e < b; e++) {
+        if ((eng->syms[bk->sym[e]].cls == MOMO_CRYPTO) != crypto)
+            continue;
+        items[n].m = bk->m[e];
+        items[n].k = bk->sym[e];
+        items[n].aux = (uint32_t)e;
+        n++;
+    }
+    return n;
+}
+
+static void rank_day(struct pre_job *job, const struct bucket *bk,
+                     size_t d, size_t a, size_t b,
                      struct strat_rank_item *items, uint32_t *rank2)
 {
     struct momo_engine *eng = job->eng;
-    size_t a = job->el_start[d], b = job->el_start[d + 1];
-    size_t n_st = 0, n_cr = 0, n_slow = 0, n_above = 0;
+    struct strat_rank_item *tmp = items + (b - a);
+    size_t n_st, n_cr, n_slow = 0, n_above = 0;
     size_t out = eng->cand_start[d];
     struct ranked st, cr;
 
-    /* stocks fill items from the front, crypto from the back */
-    for (size_t e = a; e < b; e++) {
-        uint32_t sym = job->el_sym[e];
-        struct strat_rank_item it;
+    n_st = gather(eng, bk, a, b, 0, items);
+    n_cr = gather(eng, bk, a, b, 1, items + n_st);
+    for (size_t k = 0; k < n_st; k++) {          /* breadth of stocks */
+        uint8_t f = bk->flags[items[k].aux];
 
-        it.m = job->el_m[e];
-        it.k = sym;
-        it.aux = (uint32_t)(e - a);
-        if (eng->syms[sym].cls == MOMO_CRYPTO) {
-            items[(b - a) - 1 - n_cr++] = it;
-        } else {
-            items[n_st++] = it;
-            if (job->el_flags[e] & BAR_SLOW_DEF) {
-                n_slow++;
-                n_above += (job->el_flags[e] & BAR_ABOVE_SLOW) != 0;
-            }
+        if (f & BAR_SLOW_DEF) {
+            n_slow++;
+            n_above += (f & BAR_ABOVE_SLOW) != 0;
         }
     }
     job->breadth[d] = n_slow ? (double)n_above / (double)n_slow : NAN;
@@ -195,24 +264,17 @@ static void rank_day(struct pre_job *job, size_t d,
     cr.n = n_cr;
     cr.rank2 = rank2 + n_st;
     cr.cls_bit = ENG_CRYPTO;
-    strat_sort_desc(items, n_st);
-    strat_sort_desc(items + n_st, n_cr);
+    strat_sort_desc(items, n_st, tmp);
+    strat_sort_desc(items + n_st, n_cr, tmp);
     strat_rank2_sorted(st.v, st.n, rank2);
     strat_rank2_sorted(cr.v, cr.n, rank2 + n_st);
     st.at = cr.at = 0;
-    if (n_cr == 0) {                     /* the common case: no merge */
-        for (; st.at < st.n; st.at++)
-            if (!isnan(job->el_rsi[a + st.v[st.at].aux]))
-                emit(eng, job, a, &st, out++);
-        MOMO_ASSERT(out == eng->cand_start[d + 1]);
-        return;
-    }
     /* merge the two classes by score descending, then symbol */
     for (;;) {
         struct ranked *take;
 
-        skip_undefined(job, a, &st);
-        skip_undefined(job, a, &cr);
+        skip_undefined(bk, &st);
+        skip_undefined(bk, &cr);
         if (st.at == st.n && cr.at == cr.n)
             break;
         if (st.at == st.n) {
@@ -226,33 +288,80 @@ static void rank_day(struct pre_job *job, size_t d,
             take = ss > sc || (ss == sc && st.v[st.at].k < cr.v[cr.at].k)
                    ? &st : &cr;
         }
-        emit(eng, job, a, take, out++);
+        emit(eng, bk, take, out++);
         take->at++;
     }
     MOMO_ASSERT(out == eng->cand_start[d + 1]);
 }
 
+/* Phase 2: bucket the chunk's eligible bars by day, then rank each day
+ * and write its candidates where phase 1's counts put them. */
 static void rank_chunk(void *ctx, size_t chunk)
 {
     struct pre_job *job = ctx;
     struct momo_engine *eng = job->eng;
-    size_t lo = chunk * DAY_CHUNK, hi = lo + DAY_CHUNK, most = 1;
-    struct strat_rank_item *items;
-    uint32_t *rank2;
+    const uint32_t *start = job->sym_start + chunk * eng->n_sym;
+    struct bucket bk = { 0 };
+    struct strat_rank_item *items = NULL;
+    uint32_t *rank2 = NULL;
+    size_t lo, hi, total = 0, most = 1, *fill = NULL;
+    int32_t last;
 
-    if (hi > eng->n_days)
-        hi = eng->n_days;
-    for (size_t d = lo; d < hi; d++)
-        if (job->el_start[d + 1] - job->el_start[d] > most)
-            most = job->el_start[d + 1] - job->el_start[d];
-    items = core_malloc(most * sizeof(*items));
-    rank2 = core_malloc(most * sizeof(*rank2));
-    if (!items || !rank2) {
-        job->chunk_rc[chunk] = MOMO_ENOMEM;
-    } else {
-        for (size_t d = lo; d < hi; d++)
-            rank_day(job, d, items, rank2);
+    chunk_days(eng, chunk, &lo, &hi);
+    last = eng->days[hi - 1];
+    bk.off = core_malloc((hi - lo + 1) * sizeof(size_t));
+    fill = core_calloc(hi - lo + 1, sizeof(size_t));
+    if (!bk.off || !fill)
+        goto nomem;
+    for (size_t d = lo; d < hi; d++) {
+        bk.off[d - lo] = total;
+        total += job->n_elig[d];
+        if (job->n_elig[d] > most)
+            most = job->n_elig[d];
     }
+    bk.off[hi - lo] = total;
+    bk.sym = core_malloc((total + 1) * sizeof(uint32_t));
+    bk.bar = core_malloc((total + 1) * sizeof(uint32_t));
+    bk.m = core_malloc((total + 1) * sizeof(double));
+    bk.rsi = core_malloc((total + 1) * sizeof(double));
+    bk.flags = core_malloc(total + 1);
+    items = core_malloc(2 * most * sizeof(*items));
+    rank2 = core_malloc(most * sizeof(*rank2));
+    if (!bk.sym || !bk.bar || !bk.m || !bk.rsi || !bk.flags || !items ||
+        !rank2)
+        goto nomem;
+    for (size_t i = 0; i < eng->n_sym; i++) {
+        const momo_series *s = &eng->syms[i].s;
+        size_t o = job->ib->off[i];
+
+        for (size_t t = start[i]; t < s->n && s->date[t] <= last; t++) {
+            size_t dl, at;
+
+            if (!(job->ib->flags[o + t] & BAR_ELIGIBLE))
+                continue;
+            dl = (size_t)job->day_of[s->date[t] - job->lo_date] - lo;
+            at = bk.off[dl] + fill[dl]++;
+            bk.sym[at] = (uint32_t)i;
+            bk.bar[at] = (uint32_t)t;
+            bk.m[at] = job->ib->m[o + t];
+            bk.rsi[at] = job->ib->rsi[o + t];
+            bk.flags[at] = job->ib->flags[o + t];
+        }
+    }
+    for (size_t d = lo; d < hi; d++)
+        rank_day(job, &bk, d, bk.off[d - lo], bk.off[d - lo + 1], items,
+                 rank2);
+    goto out;
+nomem:
+    job->chunk_rc[chunk] = MOMO_ENOMEM;
+out:
+    core_free(bk.off);
+    core_free(fill);
+    core_free(bk.sym);
+    core_free(bk.bar);
+    core_free(bk.m);
+    core_free(bk.rsi);
+    core_free(bk.flags);
     core_free(items);
     core_free(rank2);
 }
@@ -404,7 +513,7 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
     struct ind_block ib = { 0 };
     struct pre_job job = { 0 };
     int32_t *day_of = NULL, lo = 0;
-    size_t total = 0, *fill = NULL, n_cand;
+    size_t total = 0, n_cand, n_chunks;
     int rc;
 
     rc = build_calendar(eng, &day_of, &lo, err);
@@ -426,75 +535,35 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
     job.eng = eng;
     job.p = p;
     job.ib = &ib;
+    job.day_of = day_of;
+    job.lo_date = lo;
     if (run_chunks((eng->n_sym + SYM_CHUNK - 1) / SYM_CHUNK, threads,
                    indicators_chunk, &job) != MOMO_OK)
         goto nomem;
 
-    /* bucket eligible bars by day, symbols ascending within a day */
-    job.el_start = core_calloc(eng->n_days + 1, sizeof(size_t));
+    /* day chunks: count, lay out the candidate arrays, rank */
+    n_chunks = (eng->n_days + DAY_CHUNK - 1) / DAY_CHUNK;
+    job.sym_start = core_malloc((n_chunks * eng->n_sym + 1) *
+                                sizeof(uint32_t));
+    job.n_elig = core_calloc(eng->n_days + 1, sizeof(size_t));
     eng->cand_start = core_calloc(eng->n_days + 1, sizeof(size_t));
-    fill = core_calloc(eng->n_days + 1, sizeof(size_t));
-    if (!job.el_start || !eng->cand_start || !fill)
+    job.breadth = core_malloc((eng->n_days + 1) * sizeof(double));
+    eng->n_ranked = core_malloc((eng->n_days + 1) * sizeof(*eng->n_ranked));
+    if (!job.sym_start || !job.n_elig || !eng->cand_start || !job.breadth ||
+        !eng->n_ranked)
         goto nomem;
-    for (size_t i = 0; i < eng->n_sym; i++) {
-        const momo_series *s = &eng->syms[i].s;
-        const uint8_t *fl = ib.flags + ib.off[i];
-        const double *rsi = ib.rsi + ib.off[i];
-
-        for (size_t t = 0; t < s->n; t++) {
-            size_t d;
-
-            if (!(fl[t] & BAR_ELIGIBLE))
-                continue;
-            d = (size_t)day_of[s->date[t] - lo];
-            job.el_start[d + 1]++;
-            eng->cand_start[d + 1] += !isnan(rsi[t]);
-        }
-    }
-    for (size_t d = 0; d < eng->n_days; d++) {
-        job.el_start[d + 1] += job.el_start[d];
+    if (run_chunks(n_chunks, threads, count_chunk, &job) != MOMO_OK)
+        goto nomem;
+    for (size_t d = 0; d < eng->n_days; d++)
         eng->cand_start[d + 1] += eng->cand_start[d];
-    }
     n_cand = eng->cand_start[eng->n_days] + 1;
-    job.el_sym = core_malloc((job.el_start[eng->n_days] + 1) *
-                             sizeof(uint32_t));
-    job.el_bar = core_malloc((job.el_start[eng->n_days] + 1) *
-                             sizeof(uint32_t));
-    job.el_m = core_malloc((job.el_start[eng->n_days] + 1) *
-                           sizeof(double));
-    job.el_rsi = core_malloc((job.el_start[eng->n_days] + 1) *
-                             sizeof(double));
-    job.el_flags = core_malloc(job.el_start[eng->n_days] + 1);
     eng->cand_key = core_malloc(n_cand * sizeof(*eng->cand_key));
     eng->cand_sym = core_malloc(n_cand * sizeof(uint32_t));
     eng->cand_bar = core_malloc(n_cand * sizeof(uint32_t));
     eng->cand_rsi = core_malloc(n_cand * sizeof(double));
-    eng->n_ranked = core_malloc((eng->n_days + 1) * sizeof(*eng->n_ranked));
-    job.breadth = core_malloc((eng->n_days + 1) * sizeof(double));
-    if (!job.el_sym || !job.el_bar || !job.el_m || !job.el_rsi ||
-        !job.el_flags || !eng->cand_key || !eng->cand_sym ||
-        !eng->cand_bar || !eng->cand_rsi || !eng->n_ranked || !job.breadth)
+    if (!eng->cand_key || !eng->cand_sym || !eng->cand_bar || !eng->cand_rsi)
         goto nomem;
-    for (size_t i = 0; i < eng->n_sym; i++) {
-        const momo_series *s = &eng->syms[i].s;
-        const uint8_t *fl = ib.flags + ib.off[i];
-
-        for (size_t t = 0; t < s->n; t++) {
-            size_t d, at;
-
-            if (!(fl[t] & BAR_ELIGIBLE))
-                continue;
-            d = (size_t)day_of[s->date[t] - lo];
-            at = job.el_start[d] + fill[d]++;
-            job.el_sym[at] = (uint32_t)i;
-            job.el_bar[at] = (uint32_t)t;
-            job.el_m[at] = ib.m[ib.off[i] + t];
-            job.el_rsi[at] = ib.rsi[ib.off[i] + t];
-            job.el_flags[at] = fl[t];
-        }
-    }
-    if (run_chunks((eng->n_days + DAY_CHUNK - 1) / DAY_CHUNK, threads,
-                   rank_chunk, &job) != MOMO_OK)
+    if (run_chunks(n_chunks, threads, rank_chunk, &job) != MOMO_OK)
         goto nomem;
     rc = eng_regimes(eng, p, job.breadth, err);
     goto out;
@@ -503,13 +572,8 @@ nomem:
 out:
     ind_block_release(&ib);
     core_free(day_of);
-    core_free(fill);
-    core_free(job.el_start);
-    core_free(job.el_sym);
-    core_free(job.el_bar);
-    core_free(job.el_m);
-    core_free(job.el_rsi);
-    core_free(job.el_flags);
+    core_free(job.sym_start);
+    core_free(job.n_elig);
     core_free(job.breadth);
     return rc;
 }

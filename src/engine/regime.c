@@ -55,18 +55,43 @@ const char *momo_engine_regime_vol_source(const momo_engine *eng)
     return eng->regime_vol;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Insert x into the sorted window w[0..n), keeping it sorted. */
+static void window_insert(double *w, size_t n, double x)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    size_t i = n;
 
-    return x < y ? -1 : x > y;
+    while (i > 0 && w[i - 1] > x) {
+        w[i] = w[i - 1];
+        i--;
+    }
+    w[i] = x;
+}
+
+/* Remove one element equal to x from the sorted window w[0..n). */
+static void window_remove(double *w, size_t n, double x)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {                 /* first element >= x */
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (w[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    MOMO_ASSERT(lo < n && w[lo] == x);
+    memmove(w + lo, w + lo + 1, (n - lo - 1) * sizeof(double));
 }
 
 /* Realized annualized volatility over `w` returns, and whether it is
- * above its median over the last `mw` defined values; -1 undefined. */
-static int realized_high_vol(const double *px, size_t n, int w, int mw,
-                             double *vol, int8_t *high, double *scratch)
+ * above its median over the last `mw` values (a sorted sliding window);
+ * -1 while undefined. */
+static void realized_high_vol(const double *px, size_t n, int w, int mw,
+                              double *vol, int8_t *high, double *win)
 {
+    size_t in_win = 0;
+
     for (size_t t = 0; t < n; t++) {
         double sum = 0, sq = 0, mean;
 
@@ -83,21 +108,18 @@ static int realized_high_vol(const double *px, size_t n, int w, int mw,
             sq += (r - mean) * (r - mean);
         }
         vol[t] = sqrt(sq / (w - 1)) * sqrt(252.0);
-    }
-    for (size_t t = 0; t < n; t++) {
-        size_t first = t + 1 >= (size_t)mw ? t + 1 - (size_t)mw : 0, m = 0;
-        double med;
+        /* the window holds vol[t - mw + 1 .. t] */
+        if (in_win == (size_t)mw)
+            window_remove(win, in_win--, vol[t - (size_t)mw]);
+        window_insert(win, in_win++, vol[t]);
+        if (in_win == (size_t)mw) {
+            double med = in_win % 2 ? win[in_win / 2]
+                                    : (win[in_win / 2 - 1] +
+                                       win[in_win / 2]) / 2.0;
 
-        if (isnan(vol[t]) || t < (size_t)w + (size_t)mw - 1)
-            continue;
-        for (size_t k = first; k <= t; k++)
-            scratch[m++] = vol[k];
-        qsort(scratch, m, sizeof(double), cmp_double);
-        med = m % 2 ? scratch[m / 2]
-                    : (scratch[m / 2 - 1] + scratch[m / 2]) / 2.0;
-        high[t] = vol[t] > med;
+            high[t] = vol[t] > med;
+        }
     }
-    return MOMO_OK;
 }
 
 /* Index of the proxy symbol in the dataset, or -1. */

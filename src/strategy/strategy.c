@@ -1,75 +1,59 @@
 /* strategy.c - scores, sizing and fills: the parts of the rules with
  * more than a line of arithmetic. See strategy.h and docs/methods.md. */
 
+#include <string.h>
+
 #include "core/core.h"
 #include "strategy/strategy.h"
 
-static inline int before(const struct strat_rank_item *a,
-                         const struct strat_rank_item *b)
+/* The key whose ascending unsigned order is m's descending order:
+ * the usual flip of an IEEE double (sign bit set: all bits inverted,
+ * else the sign bit set), then inverted. -0.0 is made +0.0 first so the
+ * two zeros, equal as numbers, are equal as keys. */
+static uint64_t desc_key(double m)
 {
-    return a->m > b->m || (a->m == b->m && a->k < b->k);
+    uint64_t b;
+
+    m = m + 0.0;
+    memcpy(&b, &m, sizeof(b));
+    b = (b & UINT64_C(0x8000000000000000)) ? ~b
+                                          : b | UINT64_C(0x8000000000000000);
+    return ~b;
 }
 
-static void insertion_sort(struct strat_rank_item *v, size_t n)
+void strat_sort_desc(struct strat_rank_item *v, size_t n,
+                     struct strat_rank_item *tmp)
 {
-    for (size_t i = 1; i < n; i++) {
-        struct strat_rank_item x = v[i];
-        size_t j = i;
+    struct strat_rank_item *src = v, *dst = tmp;
 
-        while (j > 0 && before(&x, &v[j - 1])) {
-            v[j] = v[j - 1];
-            j--;
+    if (n < 2)
+        return;
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[256] = { 0 }, sum = 0;
+        uint64_t first = (desc_key(src[0].m) >> shift) & 0xff;
+        int same = 1;
+
+        for (size_t i = 0; i < n; i++) {
+            uint64_t byte = (desc_key(src[i].m) >> shift) & 0xff;
+
+            count[byte]++;
+            same &= byte == first;
         }
-        v[j] = x;
+        if (same)
+            continue;               /* this byte orders nothing */
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[b];
+
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(desc_key(src[i].m) >> shift) & 0xff]++] = src[i];
+        src = dst;
+        dst = src == v ? tmp : v;
     }
-}
-
-static void swap_items(struct strat_rank_item *a, struct strat_rank_item *b)
-{
-    struct strat_rank_item t = *a;
-
-    *a = *b;
-    *b = t;
-}
-
-/* Quicksort with a median-of-three pivot, recursing into the smaller
- * side (depth <= log2 n) and finishing small ranges by insertion. A
- * total order makes the result independent of the pivots chosen. */
-void strat_sort_desc(struct strat_rank_item *v, size_t n)
-{
-    while (n > 24) {
-        size_t mid = n / 2, i = 0, j = n - 1;
-        struct strat_rank_item pivot;
-
-        if (before(&v[mid], &v[0]))
-            swap_items(&v[mid], &v[0]);
-        if (before(&v[n - 1], &v[0]))
-            swap_items(&v[n - 1], &v[0]);
-        if (before(&v[n - 1], &v[mid]))
-            swap_items(&v[n - 1], &v[mid]);
-        pivot = v[mid];
-        for (;;) {                      /* Hoare partition */
-            while (before(&v[i], &pivot))
-                i++;
-            while (before(&pivot, &v[j]))
-                j--;
-            if (i >= j)
-                break;
-            swap_items(&v[i], &v[j]);
-            i++;
-            j--;
-        }
-        /* [0, j] and [j + 1, n) */
-        if (j + 1 < n - (j + 1)) {
-            strat_sort_desc(v, j + 1);
-            v += j + 1;
-            n -= j + 1;
-        } else {
-            strat_sort_desc(v + j + 1, n - (j + 1));
-            n = j + 1;
-        }
-    }
-    insertion_sort(v, n);
+    if (src != v)
+        memcpy(v, src, n * sizeof(*v));
 }
 
 void strat_rank2_sorted(const struct strat_rank_item *v, size_t n,
@@ -98,7 +82,7 @@ void strat_rank_scores(const double *m, size_t n,
         items[k].k = (uint32_t)k;
         items[k].aux = 0;
     }
-    strat_sort_desc(items, n);
+    strat_sort_desc(items, n, items + n);
     strat_rank2_sorted(items, n, rank2);
     for (size_t i = 0; i < n; i++)
         score[items[i].k] = strat_score_of_rank2(rank2[i], n);

@@ -27,9 +27,12 @@ struct strat_rank_item {
     uint32_t aux;
 };
 
-/* Sort items by m descending, then k ascending. In place, no
- * allocation; the order is total, so the result is unique. */
-void strat_sort_desc(struct strat_rank_item *v, size_t n);
+/* Sort items by m descending, then k ascending, given items whose k
+ * already ascend (the sort is stable, so equal m keep that order).
+ * `tmp` is scratch of n items. A radix sort on the bits of m: no
+ * comparisons, so its cost does not depend on how the data falls. */
+void strat_sort_desc(struct strat_rank_item *v, size_t n,
+                     struct strat_rank_item *tmp);
 
 /* For items sorted by strat_sort_desc, rank2[i] = 2 (rank - 1) where
  * rank is item i's ascending rank, equal m sharing their average rank.
@@ -45,7 +48,8 @@ static inline double strat_score_of_rank2(uint32_t rank2, size_t n)
 }
 
 /* Percentile scores of m[0..n) in input order (a convenience over the
- * two functions above). `items` and `rank2` are scratch of n entries. */
+ * two functions above). `items` (2n entries) and `rank2` (n) are
+ * scratch. */
 void strat_rank_scores(const double *m, size_t n,
                        struct strat_rank_item *items, uint32_t *rank2,
                        double *score);

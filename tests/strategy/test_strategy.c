@@ -9,7 +9,7 @@
 static void scores_are_percentile_ranks_with_average_ties(void **state)
 {
     const double m[] = { 0.3, -0.1, 0.3, 0.5, 0.0 };
-    struct strat_rank_item items[5];
+    struct strat_rank_item items[10];
     uint32_t r2[5];
     double s[5];
 
@@ -25,7 +25,7 @@ static void scores_are_percentile_ranks_with_average_ties(void **state)
 static void a_lone_symbol_scores_100(void **state)
 {
     const double m[] = { -0.4 };
-    struct strat_rank_item items[1];
+    struct strat_rank_item items[2];
     uint32_t r2[1];
     double s[1];
 
@@ -104,19 +104,23 @@ static int cmp_naive(const void *a, const void *b)
 
 static void the_sort_agrees_with_qsort_on_random_and_tied_input(void **st)
 {
-    static struct strat_rank_item a[3000], b[3000];
+    static struct strat_rank_item a[3000], b[3000], tmp[3000];
     unsigned seed = 1;
 
     (void)st;
     for (size_t n = 0; n < 3000; n = n * 2 + 1) {
         for (size_t i = 0; i < n; i++) {
-            /* few distinct values: many ties */
+            /* few distinct values: many ties; both zeros; signs */
             a[i].m = (double)(rand_r(&seed) % (n / 4 + 1)) - 3.0;
-            a[i].k = (uint32_t)((i * 7919) % (n + 1));
+            if (rand_r(&seed) % 7 == 0)
+                a[i].m = rand_r(&seed) % 2 ? 0.0 : -0.0;
+            if (rand_r(&seed) % 5 == 0)
+                a[i].m = ((double)rand_r(&seed) - RAND_MAX / 2.0) * 1e-7;
+            a[i].k = (uint32_t)i;           /* k ascends, as callers give */
             a[i].aux = (uint32_t)i;
         }
         memcpy(b, a, n * sizeof(a[0]));
-        strat_sort_desc(a, n);
+        strat_sort_desc(a, n, tmp);
         qsort(b, n, sizeof(b[0]), cmp_naive);
         for (size_t i = 0; i < n; i++) {
             assert_true(a[i].m == b[i].m);
