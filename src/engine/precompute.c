@@ -225,7 +225,7 @@ static size_t gather(const struct momo_engine *eng, const struct bucket *bk,
     for (size_t e = a; e < b; e++) {
         if ((eng->syms[bk->sym[e]].cls == MOMO_CRYPTO) != crypto)
             continue;
-        items[n].m = bk->m[e];
+        items[n].key = strat_rank_key(bk->m[e]);
         items[n].k = bk->sym[e];
         items[n].aux = (uint32_t)e;
         n++;

@@ -6,54 +6,49 @@
 #include "core/core.h"
 #include "strategy/strategy.h"
 
-/* The key whose ascending unsigned order is m's descending order:
- * the usual flip of an IEEE double (sign bit set: all bits inverted,
- * else the sign bit set), then inverted. -0.0 is made +0.0 first so the
- * two zeros, equal as numbers, are equal as keys. */
-static uint64_t desc_key(double m)
-{
-    uint64_t b;
-
-    m = m + 0.0;
-    memcpy(&b, &m, sizeof(b));
-    b = (b & UINT64_C(0x8000000000000000)) ? ~b
-                                          : b | UINT64_C(0x8000000000000000);
-    return ~b;
-}
-
 void strat_sort_desc(struct strat_rank_item *v, size_t n,
                      struct strat_rank_item *tmp)
 {
     struct strat_rank_item *src = v, *dst = tmp;
+    size_t count[4][256];
 
     if (n < 2)
         return;
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t count[256] = { 0 }, sum = 0;
-        uint64_t first = (desc_key(src[0].m) >> shift) & 0xff;
-        int same = 1;
+    memset(count, 0, sizeof(count));
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 4; d++)
+            count[d][(v[i].key >> (32 + 8 * d)) & 0xff]++;
+    for (int d = 0; d < 4; d++) {
+        size_t sum = 0;
+        int shift = 32 + 8 * d;
 
-        for (size_t i = 0; i < n; i++) {
-            uint64_t byte = (desc_key(src[i].m) >> shift) & 0xff;
-
-            count[byte]++;
-            same &= byte == first;
-        }
-        if (same)
-            continue;               /* this byte orders nothing */
+        if (count[d][(v[0].key >> shift) & 0xff] == n)
+            continue;                 /* one value: this digit orders nothing */
         for (int b = 0; b < 256; b++) {
-            size_t c = count[b];
+            size_t c = count[d][b];
 
-            count[b] = sum;
+            count[d][b] = sum;
             sum += c;
         }
         for (size_t i = 0; i < n; i++)
-            dst[count[(desc_key(src[i].m) >> shift) & 0xff]++] = src[i];
+            dst[count[d][(src[i].key >> shift) & 0xff]++] = src[i];
         src = dst;
         dst = src == v ? tmp : v;
     }
     if (src != v)
         memcpy(v, src, n * sizeof(*v));
+    /* order by the low 32 bits within runs of equal high bits: stable */
+    for (size_t i = 1; i < n; i++) {
+        struct strat_rank_item x = v[i];
+        size_t j = i;
+
+        while (j > 0 && v[j - 1].key > x.key &&
+               (v[j - 1].key >> 32) == (x.key >> 32)) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
 }
 
 void strat_rank2_sorted(const struct strat_rank_item *v, size_t n,
@@ -64,7 +59,7 @@ void strat_rank2_sorted(const struct strat_rank_item *v, size_t n,
     while (i < n) {
         size_t j = i;
 
-        while (j + 1 < n && v[j + 1].m == v[i].m)
+        while (j + 1 < n && v[j + 1].key == v[i].key)
             j++;
         /* descending positions i..j hold ascending ranks n-j .. n-i */
         for (size_t k = i; k <= j; k++)
@@ -78,7 +73,7 @@ void strat_rank_scores(const double *m, size_t n,
                        double *score)
 {
     for (size_t k = 0; k < n; k++) {
-        items[k].m = m[k];
+        items[k].key = strat_rank_key(m[k]);
         items[k].k = (uint32_t)k;
         items[k].aux = 0;
     }

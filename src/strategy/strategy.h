@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "momo/config.h"
 #include "momo/dataset.h"
@@ -22,15 +23,29 @@
  * on one day: its momentum m, its symbol index k (ties order) and a
  * payload the caller keeps with it. */
 struct strat_rank_item {
-    double m;
+    uint64_t key;        /* strat_rank_key(m) */
     uint32_t k;
     uint32_t aux;
 };
 
-/* Sort items by m descending, then k ascending, given items whose k
- * already ascend (the sort is stable, so equal m keep that order).
- * `tmp` is scratch of n items. A radix sort on the bits of m: no
- * comparisons, so its cost does not depend on how the data falls. */
+/* The sort key of a momentum m: ascending keys are descending m, and
+ * equal keys are exactly equal m (-0.0 and +0.0 included). */
+static inline uint64_t strat_rank_key(double m)
+{
+    uint64_t b;
+
+    m = m + 0.0;                     /* -0.0 becomes +0.0 */
+    memcpy(&b, &m, sizeof(b));
+    b = (b & UINT64_C(0x8000000000000000)) ? ~b
+                                          : b | UINT64_C(0x8000000000000000);
+    return ~b;
+}
+
+/* Sort items by key ascending (m descending), then k ascending, given
+ * items whose k already ascend (the sort is stable, so equal m keep
+ * that order). `tmp` is scratch of n items. A radix sort on the key's
+ * top 32 bits, then an insertion pass for the rare neighbours that
+ * share them. */
 void strat_sort_desc(struct strat_rank_item *v, size_t n,
                      struct strat_rank_item *tmp);
 

@@ -93,9 +93,14 @@ static void crypto_cash_cut_pays_the_fee_on_notional(void **state)
                 1000);
 }
 
+struct naive {
+    double m;
+    uint32_t k;
+};
+
 static int cmp_naive(const void *a, const void *b)
 {
-    const struct strat_rank_item *x = a, *y = b;
+    const struct naive *x = a, *y = b;
 
     if (x->m != y->m)
         return x->m > y->m ? -1 : 1;
@@ -104,26 +109,33 @@ static int cmp_naive(const void *a, const void *b)
 
 static void the_sort_agrees_with_qsort_on_random_and_tied_input(void **st)
 {
-    static struct strat_rank_item a[3000], b[3000], tmp[3000];
+    static struct strat_rank_item a[3000], tmp[3000];
+    static struct naive b[3000];
     unsigned seed = 1;
 
     (void)st;
     for (size_t n = 0; n < 3000; n = n * 2 + 1) {
         for (size_t i = 0; i < n; i++) {
-            /* few distinct values: many ties; both zeros; signs */
-            a[i].m = (double)(rand_r(&seed) % (n / 4 + 1)) - 3.0;
+            /* few distinct values: many ties; both zeros; signs; values
+             * that differ only in their lowest bits */
+            double m = (double)(rand_r(&seed) % (n / 4 + 1)) - 3.0;
+
             if (rand_r(&seed) % 7 == 0)
-                a[i].m = rand_r(&seed) % 2 ? 0.0 : -0.0;
+                m = rand_r(&seed) % 2 ? 0.0 : -0.0;
             if (rand_r(&seed) % 5 == 0)
-                a[i].m = ((double)rand_r(&seed) - RAND_MAX / 2.0) * 1e-7;
+                m = ((double)rand_r(&seed) - RAND_MAX / 2.0) * 1e-7;
+            if (rand_r(&seed) % 6 == 0)
+                m = 1.0 + (double)(rand_r(&seed) % 16) * 0x1p-52;
+            a[i].key = strat_rank_key(m);
             a[i].k = (uint32_t)i;           /* k ascends, as callers give */
             a[i].aux = (uint32_t)i;
+            b[i].m = m;
+            b[i].k = (uint32_t)i;
         }
-        memcpy(b, a, n * sizeof(a[0]));
         strat_sort_desc(a, n, tmp);
         qsort(b, n, sizeof(b[0]), cmp_naive);
         for (size_t i = 0; i < n; i++) {
-            assert_true(a[i].m == b[i].m);
+            assert_true(a[i].key == strat_rank_key(b[i].m));
             assert_int_equal(a[i].k, b[i].k);
         }
     }
