@@ -455,7 +455,7 @@ static int pick_pairs(const struct rpt_study *st, const momo_report_opts *o,
         pairs[1] = st->sens.order[1];
         n = 1;
     }
-    for (size_t s = 0; s < o->n_surfaces; s++) {
+    for (size_t s = 0; o && s < o->n_surfaces; s++) {
         const char *spec = o->surfaces[s], *comma = strchr(spec, ',');
         int a, b;
         size_t k;

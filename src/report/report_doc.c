@@ -187,8 +187,11 @@ static void sec_summary(const struct rpt_study *st, struct rpt_doc *doc)
         for (size_t j = 0; j < st->n_dims; j++)
             core_buf_printf(&names, "%s%s", j ? ", " : "",
                             st->param[j]->name);
-        kv(&b, "Parameters", "%zu searched: %s", st->n_dims,
-           names.failed ? "?" : core_buf_cstr(&names));
+        if (names.failed)
+            doc->failed = 1;
+        else
+            kv(&b, "Parameters", "%zu searched: %s", st->n_dims,
+               core_buf_cstr(&names));
         core_buf_release(&names);
     }
     kv(&b, "Total runtime", "%.1f s", st->runtime);

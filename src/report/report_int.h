@@ -117,8 +117,9 @@ struct rpt_study {
     int sp500;                 /* the shared S&P 500 constituents */
 };
 
-/* Read the optimization in `dir` (report_load.c). `o` gives the base
- * config, dataset and symbols. On failure `st` is released. */
+/* Read the optimization in `dir` (report_load.c). `o` (may be NULL)
+ * gives the base config, dataset and symbols. On failure `st` is
+ * released. */
 int rpt_study_load(const char *dir, const momo_report_opts *o,
                    struct rpt_study *st, momo_err *err);
 void rpt_study_release(struct rpt_study *st);
@@ -163,7 +164,8 @@ struct rpt_figs {
 };
 
 /* Build every figure of the study: the parameter pairs to show are the
- * two most important dimensions and the named pairs of `o`. */
+ * two most important dimensions and the named pairs of `o` (may be
+ * NULL). */
 int rpt_figs_build(const struct rpt_study *st, const momo_report_opts *o,
                    struct rpt_figs *figs, momo_err *err);
 void rpt_figs_release(struct rpt_figs *figs);

@@ -415,10 +415,14 @@ static int read_dims(struct ctx *cx, struct rpt_study *st, const char *phase,
                               name ? name : "");
             break;
         }
-        if (core_grow((void **)&st->param, &cap, st->n_dims + 1,
-                      sizeof(*st->param), RPT_MAX_DIMS) != MOMO_OK) {
+        if (st->n_dims >= RPT_MAX_DIMS) {
             rc = momo_err_set(err, MOMO_EFORMAT, "%s: trials: more than "
                               "%d parameters", cx->db_path, RPT_MAX_DIMS);
+            break;
+        }
+        if (core_grow((void **)&st->param, &cap, st->n_dims + 1,
+                      sizeof(*st->param), 0) != MOMO_OK) {
+            rc = momo_err_set(err, MOMO_ENOMEM, "out of memory");
             break;
         }
         st->param[st->n_dims++] = pi;
@@ -1216,9 +1220,14 @@ static int has_sp500_name(const char *path)
 int rpt_study_load(const char *dir, const momo_report_opts *o,
                    struct rpt_study *st, momo_err *err)
 {
+    momo_report_opts def;
     struct ctx cx;
     int rc;
 
+    if (!o) {
+        momo_report_opts_init(&def);
+        o = &def;
+    }
     memset(st, 0, sizeof(*st));
     memset(&cx, 0, sizeof(cx));
     cx.dir = dir;
