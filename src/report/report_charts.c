@@ -42,6 +42,7 @@ static int fig_new(struct rpt_figs *figs, const char *name, int section,
 {
     struct rpt_fig *f;
 
+    *out = NULL;
     if (core_grow((void **)&figs->v, &figs->cap, figs->n + 1,
                   sizeof(*figs->v), 0) != MOMO_OK)
         return momo_err_set(err, MOMO_ENOMEM, "out of memory");
@@ -225,7 +226,7 @@ static int sens_panel(const struct rpt_study *st, struct rpt_fig *f,
 static int fig_sensitivity(const struct rpt_study *st, struct rpt_figs *figs,
                            momo_err *err)
 {
-    struct rpt_fig *f;
+    struct rpt_fig *f = NULL;
     size_t nd = st->n_dims < RPT_MAX_PANELS ? st->n_dims : RPT_MAX_PANELS;
     int rc = fig_new(figs, "sensitivity", 3, &f, err);
 
@@ -319,7 +320,7 @@ static int fig_heatmap(const struct rpt_study *st, size_t a, size_t b,
                        momo_err *err)
 {
     const struct opt_sens_dim *sa = &st->sens.dims[a], *sb = &st->sens.dims[b];
-    struct rpt_fig *f;
+    struct rpt_fig *f = NULL;
     rpt_chart *c = NULL;
     char stem[96], title[200], sub[160], **xn = NULL, **yn = NULL;
     int rc, fa, fb;
@@ -330,6 +331,8 @@ static int fig_heatmap(const struct rpt_study *st, size_t a, size_t b,
     rc = fig_new(figs, stem, 3, &f, err);
     if (rc == MOMO_OK)
         rc = panel_new(f, &c, err);
+    if (rc != MOMO_OK)
+        return rc;
     snprintf(f->what, sizeof(f->what), "mean %s by %s and %s",
              rpt_metric_title(st->metric), st->param[a]->name,
              st->param[b]->name);
@@ -376,7 +379,7 @@ static int fig_surface(const struct rpt_study *st, size_t a, size_t b,
 {
     const struct opt_sens_dim *sa = &st->sens.dims[a], *sb = &st->sens.dims[b];
     size_t na = sa->n_levels, nb = sb->n_levels;
-    struct rpt_fig *f;
+    struct rpt_fig *f = NULL;
     rpt_chart *c = NULL;
     char stem[96], title[200];
     double *x = core_malloc((na + nb + 1) * sizeof(double)), *y;
@@ -402,6 +405,10 @@ static int fig_surface(const struct rpt_study *st, size_t a, size_t b,
     rc = fig_new(figs, stem, 3, &f, err);
     if (rc == MOMO_OK)
         rc = panel_new(f, &c, err);
+    if (rc != MOMO_OK) {
+        core_free(x);
+        return rc;
+    }
     snprintf(f->what, sizeof(f->what), "3D surface of the mean %s over %s "
              "and %s", rpt_metric_title(st->metric), st->param[a]->name,
              st->param[b]->name);
@@ -501,7 +508,7 @@ static int fig_is_oos(const struct rpt_study *st, struct rpt_figs *figs,
 {
     int wf = st->mode == RPT_MODE_WF;
     size_t n = wf ? st->n_splits : st->n_top;
-    struct rpt_fig *f;
+    struct rpt_fig *f = NULL;
     rpt_chart *c = NULL;
     char **names = NULL, title[160];
     double *is = NULL, *oos = NULL;
@@ -597,7 +604,7 @@ static void curve_label(const struct rpt_study *st, size_t k, char *buf,
 static int fig_curves(const struct rpt_study *st, int drawdown,
                       struct rpt_figs *figs, momo_err *err)
 {
-    struct rpt_fig *f;
+    struct rpt_fig *f = NULL;
     rpt_chart *c = NULL;
     size_t n = st->n_eq;
     double *x = NULL, *y = NULL, lo = INFINITY, hi = 0;
