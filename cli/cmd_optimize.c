@@ -40,6 +40,7 @@ struct opts {
 
 struct estimate_ud {
     int quiet;
+    struct cli_progress *prog;    /* a bar on the same terminal line */
 };
 
 static void fmt_secs(double s, char *buf, size_t n)
@@ -61,6 +62,8 @@ static void on_estimate(void *ud, const momo_opt_estimate *e)
 
     if (u->quiet)
         return;
+    if (u->prog && u->prog->tty && u->prog->last_draw > 0)
+        fputs("\r\033[K", stderr);          /* clear the bar's line */
     if (e->n_todo == 0) {
         fprintf(stderr, "momo: %zu runs planned, all found in the cache\n",
                 e->n_trials);
@@ -240,7 +243,7 @@ static int run(struct opts *op, const char *mode, size_t rank, size_t size,
     momo_space *sp = NULL;
     momo_design *d = NULL;
     struct cli_progress prog;
-    struct estimate_ud eu = { !rank0 };
+    struct estimate_ud eu = { !rank0, NULL };
     char cache[4096];
     int rc, is_sizing = strcmp(mode, "sizing") == 0;
 
@@ -281,6 +284,7 @@ static int run(struct opts *op, const char *mode, size_t rank, size_t size,
         cli_progress_init(&prog, "optimize");
         o.progress = cli_progress_cb;
         o.progress_ud = &prog;
+        eu.prog = &prog;
     }
     if (op->vfrom && op->vto && op->vfrom > op->vto) {
         rc = momo_err_set(err, MOMO_EINVAL, "--validate-from is after "

@@ -717,7 +717,12 @@ static void top_json(const momo_opt_result *r, struct core_buf *b)
     opt_json_num(b, r->o.max_drawdown);
     core_buf_printf(b, ", \"min_win_rate\": ");
     opt_json_num(b, r->o.min_win_rate);
-    core_buf_printf(b, "},\n  \"passed\": %zu,\n  \"top\": [", r->n_ranked);
+    core_buf_printf(b, "},\n  \"passed\": %zu,", r->n_ranked);
+    if (r->n_ranked == 0 && r->best != SIZE_MAX)
+        core_buf_printf(b, "\n  \"note\": \"no parameter set passed the "
+                        "filters; the best valid one is trial %zu (see "
+                        "summary.json)\",", r->best);
+    core_buf_printf(b, "\n  \"top\": [");
     for (size_t k = 0; k < want; k++) {
         size_t i = r->ranked[k];
 
