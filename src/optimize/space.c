@@ -342,7 +342,7 @@ static int add_dim(struct parse *ps, int kind, const momo_param_info *pi,
 static int parse_param(struct parse *ps, int kind, const momo_param_info *pi,
                        size_t line)
 {
-    momo_dim *dm;
+    momo_dim *dm = NULL;
     int rc = searchable(ps, pi, line);
 
     if (rc == MOMO_OK)
