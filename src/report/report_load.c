@@ -487,6 +487,17 @@ static int read_values(const struct rpt_study *st, sqlite3_stmt *q,
     return 0;
 }
 
+/* Resize *p to `size` bytes; on failure *p stays as it was. */
+static int grow(void **p, size_t size)
+{
+    void *q = core_realloc(*p, size);
+
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
 static int read_trials(struct ctx *cx, struct rpt_study *st, momo_err *err)
 {
     const char *where = st->mode == RPT_MODE_WF
@@ -507,17 +518,13 @@ static int read_trials(struct ctx *cx, struct rpt_study *st, momo_err *err)
             size_t ncap = cap ? cap * 2 : 1024;
 
             if (ncap > MOMO_MAX_TRIALS ||
-                !(st->x = core_realloc(st->x, ncap * nd * sizeof(double)))
-                || !(st->y = core_realloc(st->y, ncap * sizeof(double))) ||
-                !(st->m = core_realloc(st->m, ncap * sizeof(*st->m))) ||
-                !(st->rank = core_realloc(st->rank,
-                                          ncap * sizeof(size_t))) ||
-                !(st->robust = core_realloc(st->robust,
-                                            ncap * sizeof(double))) ||
-                !(st->sub = core_realloc(st->sub, ncap * RPT_MAX_SUB *
-                                         sizeof(double))) ||
-                !(st->trial_split = core_realloc(st->trial_split,
-                                                 ncap * sizeof(size_t)))) {
+                grow((void **)&st->x, ncap * nd * sizeof(double)) ||
+                grow((void **)&st->y, ncap * sizeof(double)) ||
+                grow((void **)&st->m, ncap * sizeof(*st->m)) ||
+                grow((void **)&st->rank, ncap * sizeof(size_t)) ||
+                grow((void **)&st->robust, ncap * sizeof(double)) ||
+                grow((void **)&st->sub, ncap * RPT_MAX_SUB * sizeof(double))
+                || grow((void **)&st->trial_split, ncap * sizeof(size_t))) {
                 rc = momo_err_set(err, MOMO_ENOMEM, "out of memory");
                 break;
             }

@@ -385,8 +385,8 @@ static void walk_forward_recommendation_reproduces_its_metric(void **state)
     for (size_t j = 0; j < st.n_dims; j++) {
         char q[160];
 
-        snprintf(q, sizeof(q), "SELECT json_extract(?1, '$.best.params.\"%s\"')",
-                 st.param[j]->name);
+        snprintf(q, sizeof(q), "SELECT json_extract(?1, "
+                 "'$.best.params.\"%s\"')", st.param[j]->name);
         assert_true(query(wf_dir, q, summary) == st.top[0].x[j]);
     }
     /* recommended.yaml loads and reproduces the reported metric */
