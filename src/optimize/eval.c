@@ -13,8 +13,10 @@
  * whose key is in the cache is read, not run. Workers take trials one at
  * a time from a shared cursor; which worker runs a trial never changes
  * its row, so results do not depend on the number of threads. The
- * calling thread meanwhile reports progress and, every half second,
- * commits finished rows to the cache in one transaction.
+ * calling thread meanwhile reports progress, watches the interrupt flag
+ * (only it reads the flag; it tells the workers under the pool's lock)
+ * and, every half second, commits finished rows to the cache in one
+ * transaction.
  *
  * Shards (processes, e.g. MPI ranks) split the trials by index (i %
  * n_shards == shard) in batches; after each batch every shard's rows
@@ -396,12 +398,6 @@ static void *worker_main(void *arg)
         }
         k = pl->next++;
         pthread_mutex_unlock(&pl->mu);
-        if (interrupted(pl->cx)) {
-            pthread_mutex_lock(&pl->mu);
-            pl->stop = 1;
-            pthread_mutex_unlock(&pl->mu);
-            break;
-        }
         momo_err_clear(&hard);
         rc = run_trial(pl, pl->ws[w->id], pl->items[k], &hard);
         pthread_mutex_lock(&pl->mu);
