@@ -19,6 +19,14 @@ fail() {
     fails=$((fails + 1))
 }
 
+wal_size() {    # bytes in DIR/results.sqlite-wal, 0 before it exists
+    if [ -f "$1/results.sqlite-wal" ]; then
+        wc -c <"$1/results.sqlite-wal"
+    else
+        echo 0
+    fi
+}
+
 "$MOMO" data synth --out "$tmp/m.momo" --stocks 60 --crypto 0 --years 10 \
     --seed 8 >/dev/null || { echo "data synth failed"; exit 1; }
 # 6 x 5 x 5 x 4 x 4 = 2400 combinations: seconds of work
@@ -41,7 +49,7 @@ args="grid --data $tmp/m.momo --space $tmp/grid.yaml --jobs 2"
 pid=$!
 n=0
 while [ "$n" -lt 1200 ]; do
-    size=$(wc -c <"$tmp/run/results.sqlite-wal" 2>/dev/null || echo 0)
+    size=$(wal_size "$tmp/run")
     [ "$size" -gt 60000 ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
@@ -76,7 +84,7 @@ cmp -s "$tmp/ref/top.json" "$tmp/run/top.json" || fail "top.json differs"
 pid=$!
 n=0
 while [ "$n" -lt 1200 ]; do
-    size=$(wc -c <"$tmp/int/results.sqlite-wal" 2>/dev/null || echo 0)
+    size=$(wal_size "$tmp/int")
     [ "$size" -gt 30000 ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
