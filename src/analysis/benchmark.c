@@ -227,7 +227,7 @@ static void w_naive(void *ctx, size_t t, const double *close,
 
     (void)recent;
     for (size_t i = lo; i < hi && k < c->top_n; i++) {
-        uint32_t s = c->eng->cand_sym[i];
+        uint32_t s = c->eng->cands[i].sym;
 
         if (s < n && isfinite(close[s])) {
             w[s] = 1.0 / (double)c->top_n;

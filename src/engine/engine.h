@@ -14,18 +14,22 @@
 #include "momo/backtest.h"
 
 /* Candidates of one day: every eligible symbol with a bar that day and
- * a defined RSI, sorted by score descending, then symbol. Stored as
- * parallel arrays so a run's scan streams 8 bytes per candidate (the
- * key) and touches the rest only for candidates that pass it.
+ * a defined RSI, sorted by score descending, then symbol. A run's scan
+ * reads only these records, in order, and everything an order needs is
+ * in them; the exact RSI lives in a parallel array, read for the rare
+ * candidate whose float RSI equals a bound's and for trade records.
  *
- * key.rank2 is 2 (rank - 1) with rank the average ascending rank of the
- * symbol's momentum within its class that day, so its score is exactly
- * (100 * (rank2 / 2)) / (n - 1) (STRATEGY.md 3; 100 when n = 1), and
- * key.rsi_f is the RSI rounded to float, for a conservative first test
- * before the exact one. */
-struct eng_cand_key {
+ * bits holds rank2 = 2 (rank - 1), rank being the average ascending rank
+ * of the symbol's momentum within its class that day, so its score is
+ * exactly (100 * (rank2 / 2)) / (n - 1) (STRATEGY.md 3; 100 when n = 1).
+ * rsi_f is the RSI rounded to float: rounding is monotonic, so a float
+ * strictly inside the bounds' floats is certainly inside the bounds. */
+struct eng_cand {
     float rsi_f;
     uint32_t bits;           /* rank2 | ENG_ABOVE_SMA | ENG_CRYPTO */
+    uint32_t sym;            /* engine symbol index */
+    uint32_t bar;            /* bar index of the day */
+    double close;            /* the day's close, for sizing */
 };
 #define ENG_RANK_MASK  0x3fffffffu
 #define ENG_ABOVE_SMA  0x40000000u   /* close > SMA(sma_fast) */
@@ -47,9 +51,7 @@ struct momo_engine {
     size_t n_days;
     int32_t *days;             /* calendar */
     size_t *cand_start;        /* n_days + 1 offsets into the arrays */
-    struct eng_cand_key *cand_key;
-    uint32_t *cand_sym;        /* engine symbol index */
-    uint32_t *cand_bar;        /* bar index of the day */
+    struct eng_cand *cands;
     double *cand_rsi;          /* exact RSI */
     uint32_t (*n_ranked)[2];   /* per day: eligible stocks, crypto */
     /* regimes (STRATEGY.md 9), per calendar day (regime.c) */
@@ -93,11 +95,11 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
             const struct eng_run_opts *o, const struct eng_out **out,
             momo_err *err);
 
-/* Score of candidate i of day d (see struct eng_cand_key). */
+/* Score of candidate i of day d (see struct eng_cand). */
 static inline double eng_cand_score(const struct momo_engine *eng, size_t d,
                                     size_t i)
 {
-    uint32_t bits = eng->cand_key[i].bits;
+    uint32_t bits = eng->cands[i].bits;
     uint32_t n = eng->n_ranked[d][(bits & ENG_CRYPTO) ? 1 : 0];
 
     if (n <= 1)

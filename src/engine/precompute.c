@@ -199,12 +199,13 @@ static void emit(struct momo_engine *eng, const struct bucket *bk,
     const struct strat_rank_item *it = &r->v[r->at];
     double rsi = bk->rsi[it->aux];
 
-    eng->cand_sym[out] = it->k;
-    eng->cand_bar[out] = bk->bar[it->aux];
-    eng->cand_rsi[out] = rsi;
-    eng->cand_key[out].rsi_f = (float)rsi;
-    eng->cand_key[out].bits = r->rank2[r->at] | r->cls_bit |
+    eng->cands[out].sym = it->k;
+    eng->cands[out].bar = bk->bar[it->aux];
+    eng->cands[out].rsi_f = (float)rsi;
+    eng->cands[out].bits = r->rank2[r->at] | r->cls_bit |
         ((bk->flags[it->aux] & BAR_ABOVE_FAST) ? ENG_ABOVE_SMA : 0);
+    eng->cands[out].close = eng->syms[it->k].s.close[bk->bar[it->aux]];
+    eng->cand_rsi[out] = rsi;
 }
 
 /* Skip items whose RSI is undefined: they are ranked, but an undefined
@@ -557,11 +558,9 @@ static int precompute(struct momo_engine *eng, const momo_params *p,
     for (size_t d = 0; d < eng->n_days; d++)
         eng->cand_start[d + 1] += eng->cand_start[d];
     n_cand = eng->cand_start[eng->n_days] + 1;
-    eng->cand_key = core_malloc(n_cand * sizeof(*eng->cand_key));
-    eng->cand_sym = core_malloc(n_cand * sizeof(uint32_t));
-    eng->cand_bar = core_malloc(n_cand * sizeof(uint32_t));
+    eng->cands = core_malloc(n_cand * sizeof(*eng->cands));
     eng->cand_rsi = core_malloc(n_cand * sizeof(double));
-    if (!eng->cand_key || !eng->cand_sym || !eng->cand_bar || !eng->cand_rsi)
+    if (!eng->cands || !eng->cand_rsi)
         goto nomem;
     if (run_chunks(n_chunks, threads, rank_chunk, &job) != MOMO_OK)
         goto nomem;
@@ -613,9 +612,7 @@ void momo_engine_free(momo_engine *eng)
     core_free(eng->ds_syms);
     core_free(eng->days);
     core_free(eng->cand_start);
-    core_free(eng->cand_key);
-    core_free(eng->cand_sym);
-    core_free(eng->cand_bar);
+    core_free(eng->cands);
     core_free(eng->cand_rsi);
     core_free(eng->n_ranked);
     core_free(eng->regimes);

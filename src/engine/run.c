@@ -7,11 +7,20 @@
  *
  * Each calendar date follows STRATEGY.md 11.10 as docs/methods.md spells
  * it out: (a) exits at the open, (b) entry fills, (c) intraday exits,
- * (d) the close: highest highs, bars held, marking, then the decisions
- * that become tomorrow's orders. Only open positions, pending orders and
- * the head of the day's candidate list are visited, so a run costs about
- * (days x positions), and nothing is allocated inside the loop (trade
- * records, when asked for, grow geometrically).
+ * (d) the close: marking, then the decisions that become tomorrow's
+ * orders.
+ *
+ * A position's exit depends only on its own symbol's bars and the run's
+ * parameters, never on the rest of the portfolio. So when an order fills,
+ * the position's future is worked out at once: its bars are walked with
+ * strat_exit_on_bar(), the very rule a day-by-day paper trader applies,
+ * up to the bar where it exits or the window's last date. The daily loop
+ * then only acts on exits dated today, in their phase, so nothing is
+ * acted on before its date and the portfolio sees exactly the day-by-day
+ * sequence. Each position's bars are read once, in order, and the loop
+ * over days touches only the marks of open positions, pending orders and
+ * the head of the day's candidate list. Nothing is allocated inside the
+ * loop (trade records, when asked for, grow geometrically).
  */
 #include <math.h>
 #include <string.h>
@@ -22,34 +31,50 @@
 
 struct pos {
     const momo_series *s;       /* the symbol's bars */
-    int32_t next_date;          /* date of bar next_bar, or INT32_MAX */
+    const double *close;        /* s->close, one indirection less */
     uint32_t sym;
     int cls;
-    double units, qty;
+    double qty;
     double entry, entry_comm;   /* slipped fill price, its commission */
-    double high;                /* H: highest high since entry */
-    double min_low, max_high;   /* for MAE / MFE */
-    double score, rsi;
-    uint32_t entry_bar, next_bar;
-    int bars_held, flag_time, sold;
-    int exit_type;              /* an intraday exit found this day, or -1 */
-    double exit_px;
+    size_t cand;                /* the candidate it came from, day d */
+    size_t cand_day;
+    uint32_t entry_bar;
     int32_t entry_date;
+    /* marking: the last bar dated <= today, and the next bar's date */
+    uint32_t mark_bar;
+    int32_t next_date;
+    /* the exit worked out at the fill; exit_date INT32_MAX: none in the
+     * window (the position closes at the end of the period) */
+    int32_t exit_date;
+    uint32_t exit_bar;
+    struct strat_exit exit;
+    double min_low, max_high;   /* over the bars held before the exit */
 };
 
 struct order {
-    int32_t target_date;        /* date of bar target, or INT32_MAX */
+    int32_t target_date;        /* date of bar target, INT32_MAX if none,
+                                   INT32_MIN until looked up */
     uint32_t sym;
     uint32_t target;            /* bar index at whose open it fills */
-    double units, score, rsi;
+    int cls;
+    double units;
+    size_t cand, cand_day;      /* where it was decided (score, RSI) */
 };
 
 struct eng_ws {
     const struct momo_engine *eng;
-    size_t n_sold;              /* positions sold since the last compact */
-    float rsi_lo, rsi_hi;       /* the run's RSI range, widened to float */
+    uint32_t *exits;            /* slots with an exit in the window, by
+                                   (exit date, phase, symbol) */
+    size_t n_exits;
+    float rsi_lo, rsi_hi;       /* the run's RSI bounds rounded to float */
+    int32_t last_date;          /* the window's last date */
+    size_t cut_n[2];            /* min_rank2 memo: class size ... */
+    uint32_t cut[2];            /* ... and its cut, for this run */
     uint8_t *busy;              /* per symbol: held or pending */
-    struct pos *pos;            /* sorted by sym; at most n_sym */
+    struct pos *slots;          /* n_sym position slots */
+    uint32_t *free_slots;       /* n_free unused slots */
+    size_t n_free;
+    uint32_t *pos;              /* open positions' slots, by symbol */
     size_t n_pos;
     struct order *ord;          /* oldest first; at most n_sym */
     size_t n_ord;
@@ -70,10 +95,14 @@ int eng_ws_new(const struct momo_engine *eng, struct eng_ws **out)
         return MOMO_ENOMEM;
     ws->eng = eng;
     ws->busy = core_calloc(eng->n_sym, 1);
+    ws->slots = core_calloc(eng->n_sym, sizeof(*ws->slots));
+    ws->free_slots = core_calloc(eng->n_sym, sizeof(*ws->free_slots));
+    ws->exits = core_calloc(eng->n_sym, sizeof(*ws->exits));
     ws->pos = core_calloc(eng->n_sym, sizeof(*ws->pos));
     ws->ord = core_calloc(eng->n_sym, sizeof(*ws->ord));
     ws->eq = core_calloc(eng->n_days, sizeof(*ws->eq));
-    if (!ws->busy || !ws->pos || !ws->ord || !ws->eq) {
+    if (!ws->busy || !ws->slots || !ws->free_slots || !ws->exits ||
+        !ws->pos || !ws->ord || !ws->eq) {
         eng_ws_free(ws);
         return MOMO_ENOMEM;
     }
@@ -86,6 +115,9 @@ void eng_ws_free(struct eng_ws *ws)
     if (!ws)
         return;
     core_free(ws->busy);
+    core_free(ws->slots);
+    core_free(ws->free_slots);
+    core_free(ws->exits);
     core_free(ws->pos);
     core_free(ws->ord);
     core_free(ws->eq);
@@ -141,8 +173,6 @@ static void close_pos(struct eng_ws *ws, struct day *dy, struct pos *ps,
     double r = pnl / risk, delta;
 
     dy->cash = dy->cash + (ps->qty * px - comm);
-    ps->sold = 1;
-    ws->n_sold++;
     ws->busy[ps->sym] = 0;
     /* running trade statistics (Welford for the R deviation) */
     a->n++;
@@ -181,25 +211,36 @@ static void close_pos(struct eng_ws *ws, struct day *dy, struct pos *ps,
         t->bars_held = (int)(exit_bar - ps->entry_bar);
         t->entry_commission = ps->entry_comm;
         t->exit_commission = comm;
-        t->score = ps->score;
-        t->rsi = ps->rsi;
+        t->score = eng_cand_score(ws->eng, ps->cand_day, ps->cand);
+        t->rsi = ws->eng->cand_rsi[ps->cand];
         t->mae = fmin(ps->min_low, px) / ps->entry - 1.0;
         t->mfe = fmax(ps->max_high, px) / ps->entry - 1.0;
     }
 }
 
-/* Drop sold positions, keeping symbol order. */
-static void compact_positions(struct eng_ws *ws)
+/* Take the position in `slot` out of the symbol-ordered list. */
+static void remove_position(struct eng_ws *ws, uint32_t slot)
 {
-    size_t k = 0;
+    size_t i = 0;
 
-    if (ws->n_sold == 0)
-        return;
-    ws->n_sold = 0;
-    for (size_t i = 0; i < ws->n_pos; i++)
-        if (!ws->pos[i].sold)
-            ws->pos[k++] = ws->pos[i];
-    ws->n_pos = k;
+    while (ws->pos[i] != slot)
+        i++;
+    memmove(ws->pos + i, ws->pos + i + 1,
+            (ws->n_pos - i - 1) * sizeof(*ws->pos));
+    ws->n_pos--;
+    ws->free_slots[ws->n_free++] = slot;
+}
+
+/* Does the exit of slot a come before that of slot b? */
+static int exit_before(const struct eng_ws *ws, uint32_t a, uint32_t b)
+{
+    const struct pos *x = &ws->slots[a], *y = &ws->slots[b];
+
+    if (x->exit_date != y->exit_date)
+        return x->exit_date < y->exit_date;
+    if (x->exit.at_open != y->exit.at_open)
+        return x->exit.at_open;          /* the open comes first */
+    return x->sym < y->sym;
 }
 
 static int32_t date_of(const momo_series *s, uint32_t bar)
@@ -207,66 +248,85 @@ static int32_t date_of(const momo_series *s, uint32_t bar)
     return bar < s->n ? s->date[bar] : INT32_MAX;
 }
 
-/*---- The phases of one date ----*/
-
-/* (a) for one position with a bar today: a time exit, or a gap through
- * the stop or the target, sold at the open. Returns 1 when sold. */
-static int exit_at_open(struct eng_ws *ws, struct day *dy, struct pos *ps,
-                        const struct strat_levels *lv)
+/* Walk a new position's bars from the one after its entry bar, up to the
+ * window's last date, until the exit rule fires (STRATEGY.md 6). */
+static void plan_exit(const momo_params *p, int32_t last_date,
+                      struct pos *ps)
 {
     const momo_series *s = ps->s;
-    uint32_t b = ps->next_bar;
+    uint32_t b = ps->entry_bar;
+    double high = s->high[b];
+    int held = 1;                          /* the entry bar is bar 1 */
 
-    if (ps->flag_time) {
-        close_pos(ws, dy, ps, s->open[b], MOMO_EXIT_TIME, b);
-        return 1;
+    ps->min_low = s->low[b];
+    ps->max_high = s->high[b];
+    ps->exit_date = INT32_MAX;
+    for (uint32_t j = b + 1; j < s->n && s->date[j] <= last_date; j++) {
+        if ((j & 7) == 0)       /* the closes the daily marks will read */
+            __builtin_prefetch(&s->close[j]);
+        if (strat_exit_on_bar(p, ps->cls, ps->entry, high, held, s->open[j],
+                              s->high[j], s->low[j], &ps->exit)) {
+            ps->exit_date = s->date[j];
+            ps->exit_bar = j;
+            return;
+        }
+        /* the bar is held through its close: H, bars held, MAE/MFE */
+        if (s->high[j] > high)
+            high = s->high[j];
+        if (s->high[j] > ps->max_high)
+            ps->max_high = s->high[j];
+        if (s->low[j] < ps->min_low)
+            ps->min_low = s->low[j];
+        held++;
     }
-    if (s->open[b] <= lv->stop) {
-        close_pos(ws, dy, ps, s->open[b],
-                  lv->trailing ? MOMO_EXIT_TRAILING_STOP
-                               : MOMO_EXIT_STOP_LOSS, b);
-        return 1;
-    }
-    if (s->open[b] >= lv->target && s->low[b] > lv->stop) {
-        close_pos(ws, dy, ps, s->open[b], MOMO_EXIT_PROFIT_TARGET, b);
-        return 1;
-    }
-    return 0;
 }
 
-/* (a) for every position, before the day's entry fills */
-static void exits_at_open(struct eng_ws *ws, struct day *dy)
-{
-    for (size_t i = 0; i < ws->n_pos; i++) {
-        struct pos *ps = &ws->pos[i];
-        struct strat_levels lv;
+/*---- The phases of one date ----*/
 
-        if (ps->next_date != dy->date)
-            continue;
-        strat_levels(dy->p, ps->cls, ps->entry, ps->high, &lv);
-        exit_at_open(ws, dy, ps, &lv);
+/* Exits dated today in one phase ((a) at the open or (c) intraday): the
+ * head of the exit queue, already in symbol order. */
+static void exits_today(struct eng_ws *ws, struct day *dy, int at_open)
+{
+    size_t k = 0;
+
+    while (k < ws->n_exits) {
+        uint32_t slot = ws->exits[k];
+        struct pos *ps = &ws->slots[slot];
+
+        if (ps->exit_date != dy->date || ps->exit.at_open != at_open)
+            break;
+        close_pos(ws, dy, ps, ps->exit.raw_px, ps->exit.type, ps->exit_bar);
+        remove_position(ws, slot);
+        k++;
     }
-    compact_positions(ws);
+    if (k > 0) {
+        memmove(ws->exits, ws->exits + k,
+                (ws->n_exits - k) * sizeof(*ws->exits));
+        ws->n_exits -= k;
+    }
 }
 
 static void insert_position(struct eng_ws *ws, const struct pos *np)
 {
     size_t i = ws->n_pos;
+    uint32_t slot = ws->free_slots[--ws->n_free];
 
-    while (i > 0 && ws->pos[i - 1].sym > np->sym) {
+    ws->slots[slot] = *np;
+    while (i > 0 && ws->slots[ws->pos[i - 1]].sym > np->sym) {
         ws->pos[i] = ws->pos[i - 1];
         i--;
     }
-    ws->pos[i] = *np;
+    ws->pos[i] = slot;
     ws->n_pos++;
-}
-
-static int orders_due(const struct eng_ws *ws, int32_t date)
-{
-    for (size_t i = 0; i < ws->n_ord; i++)
-        if (ws->ord[i].target_date == date)
-            return 1;
-    return 0;
+    if (np->exit_date == INT32_MAX)
+        return;                         /* held to the end of the window */
+    i = ws->n_exits;
+    while (i > 0 && exit_before(ws, slot, ws->exits[i - 1])) {
+        ws->exits[i] = ws->exits[i - 1];
+        i--;
+    }
+    ws->exits[i] = slot;
+    ws->n_exits++;
 }
 
 /* (b) entry orders due today, oldest first (the order array's order) */
@@ -277,8 +337,7 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
 
     for (size_t i = 0; i < ws->n_ord; i++) {
         struct order *o = &ws->ord[i];
-        const struct eng_sym *sy = &ws->eng->syms[o->sym];
-        const momo_series *s = &sy->s;
+        const momo_series *s = &ws->eng->syms[o->sym].s;
         uint32_t b = o->target;
         struct pos np;
         double px, units;
@@ -287,9 +346,9 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
             ws->ord[k++] = *o;            /* still pending */
             continue;
         }
-        px = noisy(dy, strat_buy_price(p, sy->cls, s->open[b]), o->sym, b,
+        px = noisy(dy, strat_buy_price(p, o->cls, s->open[b]), o->sym, b,
                    0);
-        units = strat_fill_units(p, sy->cls, o->units, s->volume[b], px,
+        units = strat_fill_units(p, o->cls, o->units, s->volume[b], px,
                                  dy->cash);
         if (units <= 0) {
             ws->busy[o->sym] = 0;         /* cancelled */
@@ -297,96 +356,53 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
         }
         memset(&np, 0, sizeof(np));
         np.s = s;
-        np.next_date = dy->date;
+        np.close = s->close;
         np.sym = o->sym;
-        np.cls = sy->cls;
-        np.units = units;
-        np.qty = units * strat_unit(p, sy->cls);
+        np.cls = o->cls;
+        np.qty = units * strat_unit(p, o->cls);
         np.entry = px;
-        np.entry_comm = strat_commission(p, sy->cls, np.qty, px);
-        np.high = s->high[b];
-        np.min_low = s->low[b];
-        np.max_high = s->high[b];
-        np.score = o->score;
-        np.rsi = o->rsi;
+        np.entry_comm = strat_commission(p, o->cls, np.qty, px);
+        np.cand = o->cand;
+        np.cand_day = o->cand_day;
         np.entry_bar = b;
-        np.next_bar = b;
         np.entry_date = dy->date;
+        np.mark_bar = b;
+        np.next_date = date_of(s, b + 1);
+        plan_exit(p, ws->last_date, &np);
         dy->cash = dy->cash - (np.qty * px + np.entry_comm);
         insert_position(ws, &np);
     }
     ws->n_ord = k;
 }
 
-/* (c) and (d) for every position with a bar today, and (a) as well when
- * `with_open` (a day without entry fills, where nothing comes between
- * them): one pass per position. Intraday exits are only noted in the
- * pass and sold after it, so trades keep the order of the phases. */
-static void exits_and_close(struct eng_ws *ws, struct day *dy, int with_open)
+static int orders_due(struct eng_ws *ws, int32_t date)
 {
-    size_t n_intraday = 0;
+    int due = 0;
 
-    for (size_t i = 0; i < ws->n_pos; i++) {
-        struct pos *ps = &ws->pos[i];
-        const momo_series *s = ps->s;
-        uint32_t b = ps->next_bar;
+    for (size_t i = 0; i < ws->n_ord; i++) {
+        struct order *o = &ws->ord[i];
 
-        ps->exit_type = -1;
-        if (ps->next_date != dy->date)
-            continue;
-        if (b != ps->entry_bar) {
-            struct strat_levels lv;
-
-            strat_levels(dy->p, ps->cls, ps->entry, ps->high, &lv);
-            if (with_open && exit_at_open(ws, dy, ps, &lv))
-                continue;
-            if (s->low[b] <= lv.stop) {
-                ps->exit_type = lv.trailing ? MOMO_EXIT_TRAILING_STOP
-                                            : MOMO_EXIT_STOP_LOSS;
-                ps->exit_px = lv.stop;
-            } else if (s->high[b] >= lv.target) {
-                ps->exit_type = MOMO_EXIT_PROFIT_TARGET;
-                ps->exit_px = lv.target;
-            }
-            if (ps->exit_type >= 0) {
-                n_intraday++;
-                continue;
-            }
-        }
-        /* (d): H after the bar's exits, bars held, the time flag */
-        if (s->high[b] > ps->high)
-            ps->high = s->high[b];
-        if (s->high[b] > ps->max_high)
-            ps->max_high = s->high[b];
-        if (s->low[b] < ps->min_low)
-            ps->min_low = s->low[b];
-        ps->bars_held++;
-        if (ps->bars_held >= dy->p->max_holding_days)
-            ps->flag_time = 1;
-        ps->next_bar = b + 1;
-        ps->next_date = date_of(s, b + 1);
+        if (o->target_date == INT32_MIN)
+            o->target_date = date_of(&ws->eng->syms[o->sym].s, o->target);
+        due |= o->target_date == date;
     }
-    for (size_t i = 0; n_intraday > 0 && i < ws->n_pos; i++) {
-        struct pos *ps = &ws->pos[i];
-
-        if (ps->exit_type < 0 || ps->sold)
-            continue;
-        close_pos(ws, dy, ps, ps->exit_px, ps->exit_type, ps->next_bar);
-        n_intraday--;
-    }
-    compact_positions(ws);
+    return due;
 }
 
-/* The close's equity: cash plus every position at its last close, summed
- * in symbol order (docs/methods.md). */
-static double mark(const struct eng_ws *ws, const struct day *dy)
+/* (d) the close's equity: cash plus every position at its last close,
+ * summed in symbol order (docs/methods.md). */
+static double mark(struct eng_ws *ws, const struct day *dy)
 {
     double equity = dy->cash;
 
     for (size_t i = 0; i < ws->n_pos; i++) {
-        const struct pos *ps = &ws->pos[i];
+        struct pos *ps = &ws->slots[ws->pos[i]];
 
-        equity = equity + ps->qty * ps->s->close[ps->next_bar - 1];
+        if (ps->next_date == dy->date) {
+            ps->mark_bar++;
+            ps->next_date = date_of(ps->s, ps->mark_bar + 1);
+        }
+        equity = equity + ps->qty * ps->close[ps->mark_bar];
     }
     return equity;
 }
@@ -433,37 +449,54 @@ static void decide(struct eng_ws *ws, const momo_params *p, size_t d,
         scale = p->risk_scale[eng->regimes[d].regime];
     if (!(scale > 0))
         return;
-    cut[0] = min_rank2(eng->n_ranked[d][0], p->momentum_threshold);
-    cut[1] = min_rank2(eng->n_ranked[d][1], p->momentum_threshold);
+    for (int k = 0; k < 2; k++) {     /* class sizes change slowly */
+        if (eng->n_ranked[d][k] != ws->cut_n[k]) {
+            ws->cut_n[k] = eng->n_ranked[d][k];
+            ws->cut[k] = min_rank2(ws->cut_n[k], p->momentum_threshold);
+        }
+        cut[k] = ws->cut[k];
+    }
     for (; i < end; i++) {
-        const struct eng_cand_key *k = &eng->cand_key[i];
-        const struct eng_sym *sy;
-        uint32_t sym, bar;
+        const struct eng_cand *c = &eng->cands[i];
+        const momo_series *s;
         double units;
         struct order *o;
+        int cls;
 
-        if ((k->bits & ENG_RANK_MASK) < cut[k->bits >> 31])
+        __builtin_prefetch(c + 12);     /* streams too short for hardware */
+        if ((c->bits & ENG_RANK_MASK) < cut[c->bits >> 31])
             break;                      /* scores only fall from here */
-        if (k->rsi_f < lo || k->rsi_f > hi || (k->bits & need) != need)
+        if (c->rsi_f < lo || c->rsi_f > hi || (c->bits & need) != need ||
+            ws->busy[c->sym])
             continue;
-        sym = eng->cand_sym[i];
-        if (ws->busy[sym] || eng->cand_rsi[i] < p->rsi_min ||
-            eng->cand_rsi[i] > p->rsi_max)
-            continue;
-        sy = &eng->syms[sym];
-        bar = eng->cand_bar[i];
-        units = strat_size_units(p, sy->cls, equity, sy->s.close[bar],
-                                 scale);
+        if ((c->rsi_f == lo || c->rsi_f == hi) &&
+            (eng->cand_rsi[i] < p->rsi_min || eng->cand_rsi[i] > p->rsi_max))
+            continue;                   /* the rare tie: decide exactly */
+        cls = (c->bits & ENG_CRYPTO) ? MOMO_CRYPTO : MOMO_STOCK;
+        units = strat_size_units(p, cls, equity, c->close, scale);
         if (units <= 0)
             continue;
+        s = &eng->syms[c->sym].s;
         o = &ws->ord[ws->n_ord++];
-        o->sym = sym;
-        o->target = bar + 1 + (uint32_t)p->entry_delay_bars;
-        o->target_date = date_of(&sy->s, o->target);
+        o->sym = c->sym;
+        o->cls = cls;
+        o->target = c->bar + 1 + (uint32_t)p->entry_delay_bars;
+        for (uint32_t b = o->target; b < s->n && b < o->target + 16;
+             b += 8) {
+            /* the bars the fill and its exit plan read: a day ahead */
+            __builtin_prefetch(&s->date[b]);
+            __builtin_prefetch(&s->open[b]);
+            __builtin_prefetch(&s->high[b]);
+            __builtin_prefetch(&s->low[b]);
+            __builtin_prefetch(&s->close[b]);
+        }
+        if (o->target < s->n)
+            __builtin_prefetch(&s->volume[o->target]);
+        o->target_date = INT32_MIN;     /* read tomorrow, once fetched */
         o->units = units;
-        o->score = eng_cand_score(eng, d, i);
-        o->rsi = eng->cand_rsi[i];
-        ws->busy[sym] = 1;
+        o->cand = i;
+        o->cand_day = d;
+        ws->busy[c->sym] = 1;
         if (++slots >= (size_t)p->max_positions)
             break;
     }
@@ -476,13 +509,14 @@ static void end_of_period(struct eng_ws *ws, struct day *dy)
         ws->busy[ws->ord[i].sym] = 0;
     ws->n_ord = 0;
     for (size_t i = 0; i < ws->n_pos; i++) {
-        struct pos *ps = &ws->pos[i];
+        struct pos *ps = &ws->slots[ws->pos[i]];
 
-        close_pos(ws, dy, ps, ps->s->close[ps->next_bar - 1],
-                  MOMO_EXIT_END_OF_PERIOD, ps->next_bar - 1);
+        close_pos(ws, dy, ps, ps->close[ps->mark_bar],
+                  MOMO_EXIT_END_OF_PERIOD, ps->mark_bar);
+        ws->free_slots[ws->n_free++] = ws->pos[i];
     }
     ws->n_pos = 0;
-    ws->n_sold = 0;
+    ws->n_exits = 0;
 }
 
 int eng_run(struct eng_ws *ws, const momo_params *p,
@@ -501,10 +535,15 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
         return rc;
     memset(ws->busy, 0, eng->n_sym);
     memset(&ws->acc, 0, sizeof(ws->acc));
-    ws->n_pos = ws->n_ord = ws->n_sold = 0;
+    ws->n_pos = ws->n_ord = ws->n_exits = 0;
+    ws->n_free = eng->n_sym;
+    for (size_t i = 0; i < eng->n_sym; i++)
+        ws->free_slots[i] = (uint32_t)(eng->n_sym - 1 - i);
     ws->rec_failed = 0;
-    ws->rsi_lo = nextafterf((float)p->rsi_min, -INFINITY);
-    ws->rsi_hi = nextafterf((float)p->rsi_max, INFINITY);
+    ws->rsi_lo = (float)p->rsi_min;
+    ws->rsi_hi = (float)p->rsi_max;
+    ws->last_date = eng->days[d1];
+    ws->cut_n[0] = ws->cut_n[1] = SIZE_MAX;
     A = eng_periods_per_year(eng, d0, d1);
     growth = 1.0 + p->cash_rate / A;
     dy.p = p;
@@ -517,16 +556,23 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
         double equity;
 
         dy.date = eng->days[d];
-        if (orders_due(ws, dy.date)) {
-            exits_at_open(ws, &dy);
-            fill_orders(ws, &dy);
-            exits_and_close(ws, &dy, 0);
-        } else {
-            exits_and_close(ws, &dy, 1);
+        if (d + 2 <= d1) {
+            /* the head of the candidates of two days ahead: the lists
+             * are too big for the cache, and each run visits only their
+             * heads, so fetch them before they are needed */
+            size_t c = eng->cand_start[d + 2];
+
+            __builtin_prefetch(&eng->cands[c]);
+            __builtin_prefetch(&eng->cands[c + 4]);
+            __builtin_prefetch(&eng->cands[c + 8]);
         }
+        exits_today(ws, &dy, 1);                    /* (a) */
+        if (ws->n_ord && orders_due(ws, dy.date))
+            fill_orders(ws, &dy);                   /* (b) */
+        exits_today(ws, &dy, 0);                    /* (c) */
         if (d > d0 && p->cash_rate != 0)
             dy.cash = dy.cash * growth;
-        equity = mark(ws, &dy);
+        equity = mark(ws, &dy);                     /* (d) */
         if (d == d1) {
             end_of_period(ws, &dy);
             equity = dy.cash;

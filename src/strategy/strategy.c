@@ -95,8 +95,8 @@ double strat_size_units(const momo_params *p, int cls, double equity,
     if (!(q > 0))
         return 0.0;
     if (strat_is_crypto(cls))
-        return floor(q / p->crypto_lot);
-    return floor(q);
+        return strat_floor(q / p->crypto_lot);
+    return strat_floor(q);
 }
 
 static double cost_of(const momo_params *p, int cls, double units,
@@ -110,12 +110,12 @@ static double cost_of(const momo_params *p, int cls, double units,
 double strat_fill_units(const momo_params *p, int cls, double units,
                         double bar_volume, double price, double cash)
 {
-    double u = floor(units * p->fill_ratio);
+    double u = strat_floor(units * p->fill_ratio);
 
     if (p->max_volume_participation > 0) {
         double cap = p->max_volume_participation * bar_volume;
-        double ucap = strat_is_crypto(cls) ? floor(cap / p->crypto_lot)
-                                           : floor(cap);
+        double ucap = strat_is_crypto(cls) ? strat_floor(cap / p->crypto_lot)
+                                           : strat_floor(cap);
 
         if (ucap < u)
             u = ucap;
@@ -126,15 +126,15 @@ double strat_fill_units(const momo_params *p, int cls, double units,
         double uc;
 
         if (strat_is_crypto(cls)) {
-            uc = floor(cash / ((p->crypto_lot * price) *
+            uc = strat_floor(cash / ((p->crypto_lot * price) *
                                (1.0 + p->fee_bps_crypto / 10000.0)));
         } else {
-            double qb = floor(cash / (price + p->commission_per_share));
+            double qb = strat_floor(cash / (price + p->commission_per_share));
 
             if (p->commission_per_share * qb >= p->commission_min)
                 uc = qb;
             else
-                uc = floor((cash - p->commission_min) / price);
+                uc = strat_floor((cash - p->commission_min) / price);
         }
         while (uc > 0 && cost_of(p, cls, uc, price) > cash)
             uc -= 1.0;

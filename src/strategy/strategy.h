@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "momo/backtest.h"
 #include "momo/config.h"
 #include "momo/dataset.h"
 
@@ -120,13 +121,25 @@ static inline double strat_sell_price(const momo_params *p, int cls,
     return px * (1.0 - strat_slip(p, cls));
 }
 
+/* floor(x), without a library call in the common case (0 <= x < 2^63,
+ * where truncation is floor); the same value as floor() everywhere. */
+static inline double strat_floor(double x)
+{
+    if (x >= 0 && x < 9.2e18)
+        return (double)(int64_t)x;
+    return floor(x);
+}
+
 /* Commission of one order of quantity `q` at (slipped) price `price`. */
 static inline double strat_commission(const momo_params *p, int cls,
                                       double q, double price)
 {
+    double per_share;
+
     if (strat_is_crypto(cls))
         return (q * price) * (p->fee_bps_crypto / 10000.0);
-    return fmax(p->commission_min, p->commission_per_share * q);
+    per_share = p->commission_per_share * q;
+    return per_share > p->commission_min ? per_share : p->commission_min;
 }
 
 /* Units to order at a decision (STRATEGY.md 5): from the equity of the
@@ -156,6 +169,50 @@ static inline void strat_levels(const momo_params *p, int cls, double entry,
     lv->trailing = trail > fixed;
     lv->stop = lv->trailing ? trail : fixed;
     lv->target = entry * (1.0 + strat_target_frac(p, cls));
+}
+
+/* Exit of a held position on one of its bars (STRATEGY.md 6 and 11.10,
+ * 11.12-11.14), given E (entry), H (highest high through the previous
+ * bar) and the bars held at the previous close. In the order of the
+ * rules: a time exit at the open; a gap through the stop at the open; a
+ * gap above the target at the open when the low stays above the stop;
+ * the stop touched during the bar; the target touched. `raw_px` is the
+ * price before slippage; `at_open` says whether the exit belongs to the
+ * day's opening phase (its cash then funds the day's entries). */
+struct strat_exit {
+    int type;              /* enum momo_exit_type */
+    int at_open;
+    double raw_px;
+};
+
+static inline int strat_exit_on_bar(const momo_params *p, int cls,
+                                    double entry, double high, int held,
+                                    double o, double h, double l,
+                                    struct strat_exit *ex)
+{
+    struct strat_levels lv;
+
+    if (held >= p->max_holding_days) {
+        ex->type = MOMO_EXIT_TIME;
+        ex->at_open = 1;
+        ex->raw_px = o;
+        return 1;
+    }
+    strat_levels(p, cls, entry, high, &lv);
+    if (o <= lv.stop || l <= lv.stop) {
+        ex->type = lv.trailing ? MOMO_EXIT_TRAILING_STOP
+                               : MOMO_EXIT_STOP_LOSS;
+        ex->at_open = o <= lv.stop;
+        ex->raw_px = ex->at_open ? o : lv.stop;
+        return 1;
+    }
+    if (h >= lv.target) {    /* o >= target implies h >= target */
+        ex->type = MOMO_EXIT_PROFIT_TARGET;
+        ex->at_open = o >= lv.target;
+        ex->raw_px = ex->at_open ? o : lv.target;
+        return 1;
+    }
+    return 0;
 }
 
 #endif
