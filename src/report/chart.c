@@ -276,7 +276,7 @@ static int new_series(rpt_chart *c, int type, const char *label,
     static const char *const names[] = { "line", "step line", "band",
                                          "scatter", "bars", "histogram",
                                          "hline", "vline" };
-    struct rpt_series *s;
+    struct rpt_series *s = NULL;
     int rc = claim_kind(c, RPT_KIND_XY, err);
 
     if (rc != MOMO_OK)
@@ -386,7 +386,7 @@ int rpt_chart_add_scatter(rpt_chart *c, const char *label, const double *x,
                           size_t n, const struct rpt_style *st,
                           momo_err *err)
 {
-    struct rpt_series *s;
+    struct rpt_series *s = NULL;
     char **copy = NULL;
     int rc;
 
@@ -434,7 +434,7 @@ int rpt_chart_add_bars(rpt_chart *c, const char *label, const double *y,
                        const double *lo, const double *hi, size_t n,
                        const struct rpt_style *st, momo_err *err)
 {
-    struct rpt_series *s;
+    struct rpt_series *s = NULL;
     double *e = NULL;
     int rc;
 
@@ -632,7 +632,7 @@ int rpt_chart_add_shading(rpt_chart *c, const double *x0, const double *x1,
 static int add_ref(rpt_chart *c, int type, double at, const char *label,
                    const struct rpt_style *st, momo_err *err)
 {
-    struct rpt_series *s;
+    struct rpt_series *s = NULL;
     int rc = new_series(c, type, label, 0, st, &s, err);
 
     if (rc != MOMO_OK)

@@ -54,7 +54,7 @@ static void assert_same_params(momo_params *a, momo_params *b)
 
 static char *yaml_of(const momo_params *p, int comments)
 {
-    char *text = NULL;
+    char *text = NULL, *copy;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
     momo_err err = { 0 };
@@ -62,7 +62,11 @@ static char *yaml_of(const momo_params *p, int comments)
     assert_non_null(f);
     assert_int_equal(momo_config_write_yaml(p, comments, f, &err), MOMO_OK);
     fclose(f);
-    return text;
+    /* a copy: GCC 12 at -O3 mistakes the stream's buffer for a local */
+    copy = strdup(text);
+    free(text);
+    assert_non_null(copy);
+    return copy;
 }
 
 static void load_back(const char *text, momo_params *out)

@@ -315,9 +315,12 @@ static const char *path_in(const char *dir, const char *name)
 {
     static char buf[4][4200];
     static int k;
+    char tmp[4200];
 
+    /* via tmp: `dir` may itself be an earlier result of this function */
     k = (k + 1) % 4;
-    snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+    snprintf(tmp, sizeof(tmp), "%s/%s", dir, name);
+    memcpy(buf[k], tmp, sizeof(tmp));
     return buf[k];
 }
 
