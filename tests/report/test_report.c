@@ -128,18 +128,23 @@ static int setup(void **state)
 
 static char *slurp(const char *path)
 {
-    char *data = NULL;
+    char *data = NULL, *copy;
     size_t n = 0;
     momo_err err = { 0 };
 
     assert_int_equal(core_read_file(path, 1 << 26, &data, &n, &err),
                      MOMO_OK);
-    return data;
+    /* a copy: GCC 12 mistakes the buffer filled through &data for the
+     * local itself (-Wdangling-pointer) */
+    copy = strdup(data);
+    core_free(data);
+    assert_non_null(copy);
+    return copy;
 }
 
 static int exists(const char *dir, const char *name)
 {
-    char path[4600];
+    char path[9300];
     struct stat sb;
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
