@@ -80,6 +80,7 @@ struct eng_trade_acc {
 struct eng_out {
     momo_equity_row *eq;       /* n_eq rows */
     size_t n_eq;
+    double *ret;               /* n_eq - 1 daily returns E_t / E_t-1 - 1 */
     size_t n_trades;
     momo_trade *trades;        /* when record_trades; n_trades entries */
     struct eng_trade_acc acc;

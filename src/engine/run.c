@@ -79,6 +79,7 @@ struct eng_ws {
     struct order *ord;          /* oldest first; at most n_sym */
     size_t n_ord;
     momo_equity_row *eq;        /* n_days */
+    double *ret;                /* n_days daily returns */
     momo_trade *rec;            /* recorded trades */
     size_t cap_rec;
     int rec_failed;
@@ -101,8 +102,9 @@ int eng_ws_new(const struct momo_engine *eng, struct eng_ws **out)
     ws->pos = core_calloc(eng->n_sym, sizeof(*ws->pos));
     ws->ord = core_calloc(eng->n_sym, sizeof(*ws->ord));
     ws->eq = core_calloc(eng->n_days, sizeof(*ws->eq));
+    ws->ret = core_calloc(eng->n_days, sizeof(*ws->ret));
     if (!ws->busy || !ws->slots || !ws->free_slots || !ws->exits ||
-        !ws->pos || !ws->ord || !ws->eq) {
+        !ws->pos || !ws->ord || !ws->eq || !ws->ret) {
         eng_ws_free(ws);
         return MOMO_ENOMEM;
     }
@@ -121,6 +123,7 @@ void eng_ws_free(struct eng_ws *ws)
     core_free(ws->pos);
     core_free(ws->ord);
     core_free(ws->eq);
+    core_free(ws->ret);
     core_free(ws->rec);
     core_free(ws);
 }
@@ -129,6 +132,7 @@ void eng_ws_free(struct eng_ws *ws)
 
 struct day {
     const momo_params *p;
+    struct strat_costs costs;
     int32_t date;
     double cash;
     int record;
@@ -163,9 +167,9 @@ static void close_pos(struct eng_ws *ws, struct day *dy, struct pos *ps,
                       double raw_px, int type, uint32_t exit_bar)
 {
     const momo_params *p = dy->p;
-    double px = noisy(dy, strat_sell_price(p, ps->cls, raw_px), ps->sym,
-                      exit_bar, 1);
-    double comm = strat_commission(p, ps->cls, ps->qty, px);
+    double px = noisy(dy, strat_sell_price(&dy->costs, ps->cls, raw_px),
+                      ps->sym, exit_bar, 1);
+    double comm = strat_commission(&dy->costs, ps->cls, ps->qty, px);
     double pnl = (ps->qty * px - comm) - (ps->qty * ps->entry +
                                           ps->entry_comm);
     double risk = ps->entry * strat_stop_frac(p, ps->cls) * ps->qty;
@@ -250,34 +254,40 @@ static int32_t date_of(const momo_series *s, uint32_t bar)
 
 /* Walk a new position's bars from the one after its entry bar, up to the
  * window's last date, until the exit rule fires (STRATEGY.md 6). */
-static void plan_exit(const momo_params *p, int32_t last_date,
+static void plan_exit(const momo_params *p, int32_t last_date, int record,
                       struct pos *ps)
 {
     const momo_series *s = ps->s;
-    uint32_t b = ps->entry_bar;
+    uint32_t b = ps->entry_bar, j;
+    struct strat_exit_rule rule;
     double high = s->high[b];
     int held = 1;                          /* the entry bar is bar 1 */
 
-    ps->min_low = s->low[b];
-    ps->max_high = s->high[b];
+    strat_exit_rule_init(p, ps->cls, ps->entry, &rule);
     ps->exit_date = INT32_MAX;
-    for (uint32_t j = b + 1; j < s->n && s->date[j] <= last_date; j++) {
+    for (j = b + 1; j < s->n && s->date[j] <= last_date; j++) {
         if ((j & 7) == 0)       /* the closes the daily marks will read */
             __builtin_prefetch(&s->close[j]);
-        if (strat_exit_on_bar(p, ps->cls, ps->entry, high, held, s->open[j],
-                              s->high[j], s->low[j], &ps->exit)) {
+        if (strat_exit_on_bar(&rule, high, held, s->open[j], s->high[j],
+                              s->low[j], &ps->exit)) {
             ps->exit_date = s->date[j];
             ps->exit_bar = j;
-            return;
+            break;
         }
-        /* the bar is held through its close: H, bars held, MAE/MFE */
+        /* the bar is held through its close: H and bars held */
         if (s->high[j] > high)
             high = s->high[j];
-        if (s->high[j] > ps->max_high)
-            ps->max_high = s->high[j];
-        if (s->low[j] < ps->min_low)
-            ps->min_low = s->low[j];
         held++;
+    }
+    if (record) {       /* MAE and MFE: the bars held before the exit */
+        ps->min_low = s->low[b];
+        ps->max_high = s->high[b];
+        for (uint32_t k = b + 1; k < j; k++) {
+            if (s->high[k] > ps->max_high)
+                ps->max_high = s->high[k];
+            if (s->low[k] < ps->min_low)
+                ps->min_low = s->low[k];
+        }
     }
 }
 
@@ -346,10 +356,10 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
             ws->ord[k++] = *o;            /* still pending */
             continue;
         }
-        px = noisy(dy, strat_buy_price(p, o->cls, s->open[b]), o->sym, b,
-                   0);
-        units = strat_fill_units(p, o->cls, o->units, s->volume[b], px,
-                                 dy->cash);
+        px = noisy(dy, strat_buy_price(&dy->costs, o->cls, s->open[b]),
+                   o->sym, b, 0);
+        units = strat_fill_units(p, &dy->costs, o->cls, o->units,
+                                 s->volume[b], px, dy->cash);
         if (units <= 0) {
             ws->busy[o->sym] = 0;         /* cancelled */
             continue;
@@ -361,14 +371,14 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
         np.cls = o->cls;
         np.qty = units * strat_unit(p, o->cls);
         np.entry = px;
-        np.entry_comm = strat_commission(p, o->cls, np.qty, px);
+        np.entry_comm = strat_commission(&dy->costs, o->cls, np.qty, px);
         np.cand = o->cand;
         np.cand_day = o->cand_day;
         np.entry_bar = b;
         np.entry_date = dy->date;
         np.mark_bar = b;
         np.next_date = date_of(s, b + 1);
-        plan_exit(p, ws->last_date, &np);
+        plan_exit(p, ws->last_date, dy->record, &np);
         dy->cash = dy->cash - (np.qty * px + np.entry_comm);
         insert_position(ws, &np);
     }
@@ -526,7 +536,7 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
     const struct momo_engine *eng = ws->eng;
     struct day dy;
     size_t d0, d1;
-    double A, growth;
+    double A, growth, prev = 0;
     int rc;
 
     *out = NULL;
@@ -547,6 +557,7 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
     A = eng_periods_per_year(eng, d0, d1);
     growth = 1.0 + p->cash_rate / A;
     dy.p = p;
+    strat_costs_init(p, &dy.costs);
     dy.cash = p->initial_capital;
     dy.record = o->record_trades;
     dy.noise = o->noise_bps / 10000.0;
@@ -581,6 +592,9 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
         row->equity = equity;
         row->cash = dy.cash;
         row->positions = (int)ws->n_pos;
+        if (d > d0)
+            ws->ret[d - d0 - 1] = equity / prev - 1.0;
+        prev = equity;
         if (d < d1)
             decide(ws, p, d, equity);
     }
@@ -589,6 +603,7 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
                             "out of memory recording trades");
     ws->out.eq = ws->eq;
     ws->out.n_eq = d1 - d0 + 1;
+    ws->out.ret = ws->ret;
     ws->out.trades = o->record_trades ? ws->rec : NULL;
     ws->out.n_trades = ws->acc.n;
     ws->out.acc = ws->acc;

@@ -156,7 +156,9 @@ int momo_backtest_run(const momo_engine *eng, const momo_params *p,
     if (!res->eq || !res->trades)
         goto nomem;
     memcpy(res->eq, eo->eq, eo->n_eq * sizeof(*res->eq));
-    memcpy(res->trades, eo->trades, eo->n_trades * sizeof(*res->trades));
+    if (eo->n_trades > 0)
+        memcpy(res->trades, eo->trades,
+               eo->n_trades * sizeof(*res->trades));
     *out = res;
     res = NULL;
     goto out;

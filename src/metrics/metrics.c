@@ -73,22 +73,31 @@ double momo_metric_get(const momo_metrics *m, size_t i)
                                            metric_table[i].offset);
 }
 
-static void returns_stats(const momo_equity_row *eq, size_t n, double A,
-                          double rf, momo_metrics *m)
+/* The return of row t+1 over row t: from the run's own array when there
+ * is one, else from the curve (the same expression either way). */
+static inline double ret_at(const momo_equity_row *eq, const double *ret,
+                            size_t t)
 {
-    double sum = 0, sum_ex = 0, down = 0, mean, var = 0, sd;
+    return ret ? ret[t] : eq[t + 1].equity / eq[t].equity - 1.0;
+}
+
+/* Return statistics of the k = n - 1 returns of a curve. */
+static void returns_stats(const momo_equity_row *eq, const double *ret,
+                          size_t n, double A, double rf, momo_metrics *m)
+{
+    double sum = 0, sum_ex = 0, down = 0, mean, var = 0, sd, rfa = rf / A;
     size_t k = n - 1;
 
-    for (size_t t = 1; t < n; t++) {
-        double r = eq[t].equity / eq[t - 1].equity - 1.0;
+    for (size_t t = 0; t < k; t++) {
+        double r = ret_at(eq, ret, t);
 
         sum += r;
-        sum_ex += r - rf / A;
+        sum_ex += r - rfa;
         down += r < 0 ? r * r : 0.0;
     }
     mean = sum / (double)k;
-    for (size_t t = 1; t < n; t++) {
-        double r = eq[t].equity / eq[t - 1].equity - 1.0;
+    for (size_t t = 0; t < k; t++) {
+        double r = ret_at(eq, ret, t);
 
         var += (r - mean) * (r - mean);
     }
@@ -140,8 +149,8 @@ static void drawdown_stats(const momo_equity_row *eq, size_t n,
         ? (eq[n - 1].equity - eq[0].equity) / max_money : NAN;
 }
 
-void met_from_equity(const momo_equity_row *eq, size_t n, double A,
-                     double rf, momo_metrics *m)
+static void from_equity(const momo_equity_row *eq, const double *ret,
+                        size_t n, double A, double rf, momo_metrics *m)
 {
     double years, ratio;
     size_t held = 0;
@@ -159,7 +168,7 @@ void met_from_equity(const momo_equity_row *eq, size_t n, double A,
     m->cagr = years > 0 && ratio > 0 ? pow(ratio, 1.0 / years) - 1.0
                                      : (ratio <= 0 ? -1.0 : NAN);
     if (n >= 2)
-        returns_stats(eq, n, A, rf, m);
+        returns_stats(eq, ret, n, A, rf, m);
     drawdown_stats(eq, n, m);
     m->calmar = m->max_drawdown > 0 ? m->cagr / m->max_drawdown : NAN;
     for (size_t t = 0; t < n; t++)
@@ -167,12 +176,18 @@ void met_from_equity(const momo_equity_row *eq, size_t n, double A,
     m->exposure = (double)held / (double)n;
 }
 
+void met_from_equity(const momo_equity_row *eq, size_t n, double A,
+                     double rf, momo_metrics *m)
+{
+    from_equity(eq, NULL, n, A, rf, m);
+}
+
 void met_compute(const struct eng_out *o, double rf, momo_metrics *m)
 {
     const struct eng_trade_acc *a = &o->acc;
     double n = (double)a->n;
 
-    met_from_equity(o->eq, o->n_eq, o->periods_per_year, rf, m);
+    from_equity(o->eq, o->ret, o->n_eq, o->periods_per_year, rf, m);
     m->num_trades = n;
     if (a->n == 0)
         return;

@@ -99,16 +99,17 @@ double strat_size_units(const momo_params *p, int cls, double equity,
     return strat_floor(q);
 }
 
-static double cost_of(const momo_params *p, int cls, double units,
-                      double price)
+static double cost_of(const momo_params *p, const struct strat_costs *c,
+                      int cls, double units, double price)
 {
     double q = units * strat_unit(p, cls);
 
-    return q * price + strat_commission(p, cls, q, price);
+    return q * price + strat_commission(c, cls, q, price);
 }
 
-double strat_fill_units(const momo_params *p, int cls, double units,
-                        double bar_volume, double price, double cash)
+double strat_fill_units(const momo_params *p, const struct strat_costs *c,
+                        int cls, double units, double bar_volume,
+                        double price, double cash)
 {
     double u = strat_floor(units * p->fill_ratio);
 
@@ -122,7 +123,7 @@ double strat_fill_units(const momo_params *p, int cls, double units,
     }
     if (u <= 0)
         return 0.0;
-    if (cost_of(p, cls, u, price) > cash) {
+    if (cost_of(p, c, cls, u, price) > cash) {
         double uc;
 
         if (strat_is_crypto(cls)) {
@@ -136,7 +137,7 @@ double strat_fill_units(const momo_params *p, int cls, double units,
             else
                 uc = strat_floor((cash - p->commission_min) / price);
         }
-        while (uc > 0 && cost_of(p, cls, uc, price) > cash)
+        while (uc > 0 && cost_of(p, c, cls, uc, price) > cash)
             uc -= 1.0;
         if (uc < u)
             u = uc;

@@ -93,12 +93,6 @@ static inline double strat_target_frac(const momo_params *p, int cls)
                                 : p->profit_target_stock;
 }
 
-static inline double strat_slip(const momo_params *p, int cls)
-{
-    return (strat_is_crypto(cls) ? p->slippage_bps_crypto
-                                 : p->slippage_bps_stock) / 10000.0;
-}
-
 static inline double strat_min_price(const momo_params *p, int cls)
 {
     return strat_is_crypto(cls) ? p->min_price_crypto : p->min_price;
@@ -109,16 +103,35 @@ static inline double strat_unit(const momo_params *p, int cls)
     return strat_is_crypto(cls) ? p->crypto_lot : 1.0;
 }
 
-static inline double strat_buy_price(const momo_params *p, int cls,
-                                     double px)
+/* The cost model of one run (STRATEGY.md 7), its rates worked out once:
+ * slippage as a fraction per class (basis points / 10000) and the crypto
+ * fee. */
+struct strat_costs {
+    double slip[2];          /* stock (and anything not crypto), crypto */
+    double fee_crypto;
+    double commission_min, commission_per_share;
+};
+
+static inline void strat_costs_init(const momo_params *p,
+                                    struct strat_costs *c)
 {
-    return px * (1.0 + strat_slip(p, cls));
+    c->slip[0] = p->slippage_bps_stock / 10000.0;
+    c->slip[1] = p->slippage_bps_crypto / 10000.0;
+    c->fee_crypto = p->fee_bps_crypto / 10000.0;
+    c->commission_min = p->commission_min;
+    c->commission_per_share = p->commission_per_share;
 }
 
-static inline double strat_sell_price(const momo_params *p, int cls,
+static inline double strat_buy_price(const struct strat_costs *c, int cls,
+                                     double px)
+{
+    return px * (1.0 + c->slip[strat_is_crypto(cls)]);
+}
+
+static inline double strat_sell_price(const struct strat_costs *c, int cls,
                                       double px)
 {
-    return px * (1.0 - strat_slip(p, cls));
+    return px * (1.0 - c->slip[strat_is_crypto(cls)]);
 }
 
 /* floor(x), without a library call in the common case (0 <= x < 2^63,
@@ -131,15 +144,15 @@ static inline double strat_floor(double x)
 }
 
 /* Commission of one order of quantity `q` at (slipped) price `price`. */
-static inline double strat_commission(const momo_params *p, int cls,
+static inline double strat_commission(const struct strat_costs *c, int cls,
                                       double q, double price)
 {
     double per_share;
 
     if (strat_is_crypto(cls))
-        return (q * price) * (p->fee_bps_crypto / 10000.0);
-    per_share = p->commission_per_share * q;
-    return per_share > p->commission_min ? per_share : p->commission_min;
+        return (q * price) * c->fee_crypto;
+    per_share = c->commission_per_share * q;
+    return per_share > c->commission_min ? per_share : c->commission_min;
 }
 
 /* Units to order at a decision (STRATEGY.md 5): from the equity of the
@@ -149,67 +162,72 @@ double strat_size_units(const momo_params *p, int cls, double equity,
 
 /* Units that fill (STRATEGY.md 11.11): the order's units cut by the fill
  * ratio, the volume participation cap and the cash available. */
-double strat_fill_units(const momo_params *p, int cls, double units,
-                        double bar_volume, double price, double cash);
-
-/* Stop and target levels of a position entered at E with highest high H
- * (STRATEGY.md 6). `trailing` says whether the trailing level is the
- * stop (strictly above the fixed one). */
-struct strat_levels {
-    double stop, target;
-    int trailing;
-};
-
-static inline void strat_levels(const momo_params *p, int cls, double entry,
-                                double high, struct strat_levels *lv)
-{
-    double fixed = entry * (1.0 - strat_stop_frac(p, cls));
-    double trail = high * (1.0 - p->trailing_stop_distance);
-
-    lv->trailing = trail > fixed;
-    lv->stop = lv->trailing ? trail : fixed;
-    lv->target = entry * (1.0 + strat_target_frac(p, cls));
-}
+double strat_fill_units(const momo_params *p, const struct strat_costs *c,
+                        int cls, double units, double bar_volume,
+                        double price, double cash);
 
 /* Exit of a held position on one of its bars (STRATEGY.md 6 and 11.10,
- * 11.12-11.14), given E (entry), H (highest high through the previous
- * bar) and the bars held at the previous close. In the order of the
- * rules: a time exit at the open; a gap through the stop at the open; a
- * gap above the target at the open when the low stays above the stop;
- * the stop touched during the bar; the target touched. `raw_px` is the
- * price before slippage; `at_open` says whether the exit belongs to the
- * day's opening phase (its cash then funds the day's entries). */
+ * 11.12-11.14). The levels that do not move while the position is held
+ * are fixed once, at the fill, by strat_exit_rule_init; then for each bar
+ * after the entry bar, given H (the highest high through the previous
+ * bar) and the bars held at the previous close, strat_exit_on_bar
+ * applies the rules in their order: a time exit at the open; a gap
+ * through the stop at the open; a gap above the target at the open when
+ * the low stays above the stop; the stop touched during the bar; the
+ * target touched. `raw_px` is the price before slippage; `at_open` says
+ * whether the exit belongs to the day's opening phase (its cash then
+ * funds the day's entries). The stop is the higher of the fixed and the
+ * trailing level, and it is a trailing stop only when the trailing level
+ * is strictly above the fixed one (STRATEGY.md 11.13). */
+struct strat_exit_rule {
+    double fixed_stop;       /* E (1 - stop_loss) */
+    double target;           /* E (1 + profit_target) */
+    double trail_keep;       /* 1 - trailing_stop_distance */
+    int max_holding_days;
+};
+
 struct strat_exit {
     int type;              /* enum momo_exit_type */
     int at_open;
     double raw_px;
 };
 
-static inline int strat_exit_on_bar(const momo_params *p, int cls,
-                                    double entry, double high, int held,
-                                    double o, double h, double l,
+static inline void strat_exit_rule_init(const momo_params *p, int cls,
+                                        double entry,
+                                        struct strat_exit_rule *r)
+{
+    r->fixed_stop = entry * (1.0 - strat_stop_frac(p, cls));
+    r->target = entry * (1.0 + strat_target_frac(p, cls));
+    r->trail_keep = 1.0 - p->trailing_stop_distance;
+    r->max_holding_days = p->max_holding_days;
+}
+
+static inline int strat_exit_on_bar(const struct strat_exit_rule *r,
+                                    double high, int held, double o,
+                                    double h, double l,
                                     struct strat_exit *ex)
 {
-    struct strat_levels lv;
+    double trail, stop;
 
-    if (held >= p->max_holding_days) {
+    if (held >= r->max_holding_days) {
         ex->type = MOMO_EXIT_TIME;
         ex->at_open = 1;
         ex->raw_px = o;
         return 1;
     }
-    strat_levels(p, cls, entry, high, &lv);
-    if (o <= lv.stop || l <= lv.stop) {
-        ex->type = lv.trailing ? MOMO_EXIT_TRAILING_STOP
-                               : MOMO_EXIT_STOP_LOSS;
-        ex->at_open = o <= lv.stop;
-        ex->raw_px = ex->at_open ? o : lv.stop;
+    trail = high * r->trail_keep;
+    stop = trail > r->fixed_stop ? trail : r->fixed_stop;
+    if (o <= stop || l <= stop) {
+        ex->type = trail > r->fixed_stop ? MOMO_EXIT_TRAILING_STOP
+                                         : MOMO_EXIT_STOP_LOSS;
+        ex->at_open = o <= stop;
+        ex->raw_px = ex->at_open ? o : stop;
         return 1;
     }
-    if (h >= lv.target) {    /* o >= target implies h >= target */
+    if (h >= r->target) {    /* o >= target implies h >= target */
         ex->type = MOMO_EXIT_PROFIT_TARGET;
-        ex->at_open = o >= lv.target;
-        ex->raw_px = ex->at_open ? o : lv.target;
+        ex->at_open = o >= r->target;
+        ex->raw_px = ex->at_open ? o : r->target;
         return 1;
     }
     return 0;

@@ -58,38 +58,42 @@ static void sizing_floors_shares_and_lots(void **state)
 static void fills_are_cut_to_the_cash_with_the_minimum_commission(void **st)
 {
     momo_params p;
+    struct strat_costs c;
     double u;
 
     (void)st;
     momo_params_default(&p);
+    strat_costs_init(&p, &c);
     /* 1000 cash, price 99, min commission 1: 10 x 99 + 1 = 991 fits,
      * 11 x 99 + 1 = 1090 does not */
-    u = strat_fill_units(&p, MOMO_STOCK, 50, 1e9, 99, 1000);
+    u = strat_fill_units(&p, &c, MOMO_STOCK, 50, 1e9, 99, 1000);
     assert_true(u == 10);
     /* enough cash: the order's units, times the fill ratio, floored */
     p.fill_ratio = 0.3;
-    assert_true(strat_fill_units(&p, MOMO_STOCK, 50, 1e9, 10, 1e6) == 15);
+    assert_true(strat_fill_units(&p, &c, MOMO_STOCK, 50, 1e9, 10, 1e6) == 15);
     /* volume participation */
     p.fill_ratio = 1;
     p.max_volume_participation = 0.01;
-    assert_true(strat_fill_units(&p, MOMO_STOCK, 50, 1999, 10, 1e6) == 19);
+    assert_true(strat_fill_units(&p, &c, MOMO_STOCK, 50, 1999, 10, 1e6) == 19);
     /* nothing affordable cancels */
-    assert_true(strat_fill_units(&p, MOMO_STOCK, 50, 1e9, 10, 5) == 0);
+    assert_true(strat_fill_units(&p, &c, MOMO_STOCK, 50, 1e9, 10, 5) == 0);
 }
 
 static void crypto_cash_cut_pays_the_fee_on_notional(void **state)
 {
     momo_params p;
+    struct strat_costs c;
     double u, q, cost;
 
     (void)state;
     momo_params_default(&p);
-    u = strat_fill_units(&p, MOMO_CRYPTO, 1e9, 1e12, 20000, 1000);
+    strat_costs_init(&p, &c);
+    u = strat_fill_units(&p, &c, MOMO_CRYPTO, 1e9, 1e12, 20000, 1000);
     q = u * p.crypto_lot;
-    cost = q * 20000 + strat_commission(&p, MOMO_CRYPTO, q, 20000);
+    cost = q * 20000 + strat_commission(&c, MOMO_CRYPTO, q, 20000);
     assert_true(cost <= 1000);
     q = (u + 1) * p.crypto_lot;
-    assert_true(q * 20000 + strat_commission(&p, MOMO_CRYPTO, q, 20000) >
+    assert_true(q * 20000 + strat_commission(&c, MOMO_CRYPTO, q, 20000) >
                 1000);
 }
 
@@ -141,11 +145,50 @@ static void the_sort_agrees_with_qsort_on_random_and_tied_input(void **st)
     }
 }
 
+static void the_exit_rule_applies_the_rules_in_their_order(void **st)
+{
+    momo_params p;
+    struct strat_exit_rule r;
+    struct strat_exit ex;
+
+    (void)st;
+    momo_params_default(&p);
+    p.max_holding_days = 5;
+    strat_exit_rule_init(&p, MOMO_STOCK, 100, &r);   /* stop 92, target 120 */
+    /* nothing touched: held */
+    assert_int_equal(strat_exit_on_bar(&r, 101, 1, 100, 101, 99, &ex), 0);
+    /* time first, even through a gap below the stop */
+    assert_int_equal(strat_exit_on_bar(&r, 101, 5, 80, 81, 79, &ex), 1);
+    assert_int_equal(ex.type, MOMO_EXIT_TIME);
+    assert_true(ex.at_open && ex.raw_px == 80);
+    /* a gap through the stop sells at the open (H = E: the two levels
+     * are equal, so it is the fixed stop) */
+    assert_int_equal(strat_exit_on_bar(&r, 100, 1, 85, 86, 84, &ex), 1);
+    assert_true(ex.type == MOMO_EXIT_STOP_LOSS && ex.at_open &&
+                ex.raw_px == 85);
+    /* opening above the target but reaching the stop: the stop, intraday */
+    assert_int_equal(strat_exit_on_bar(&r, 100, 1, 125, 126, 90, &ex), 1);
+    assert_true(ex.type == MOMO_EXIT_STOP_LOSS && !ex.at_open &&
+                ex.raw_px == r.fixed_stop);
+    /* a clean gap above the target sells at the open */
+    assert_int_equal(strat_exit_on_bar(&r, 101, 1, 125, 126, 124, &ex), 1);
+    assert_true(ex.type == MOMO_EXIT_PROFIT_TARGET && ex.at_open);
+    /* the target touched during the bar */
+    assert_int_equal(strat_exit_on_bar(&r, 101, 1, 101, 121, 100, &ex), 1);
+    assert_true(ex.type == MOMO_EXIT_PROFIT_TARGET && !ex.at_open &&
+                ex.raw_px == r.target);
+    /* a high H lifts the stop above the fixed one: a trailing stop */
+    assert_int_equal(strat_exit_on_bar(&r, 115, 2, 110, 111, 105, &ex), 1);
+    assert_true(ex.type == MOMO_EXIT_TRAILING_STOP &&
+                ex.raw_px == 115 * (1 - 0.08));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scores_are_percentile_ranks_with_average_ties),
         cmocka_unit_test(a_lone_symbol_scores_100),
+        cmocka_unit_test(the_exit_rule_applies_the_rules_in_their_order),
         cmocka_unit_test(the_sort_agrees_with_qsort_on_random_and_tied_input),
         cmocka_unit_test(sizing_floors_shares_and_lots),
         cmocka_unit_test(fills_are_cut_to_the_cash_with_the_minimum_commission),
