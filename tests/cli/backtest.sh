@@ -7,28 +7,8 @@
 # Env: MOMO (the binary), MOMO_TEST_TMP, MOMO_SHARED_DATA, MOMO_FIXTURES.
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_backtest.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-# expect CODE TEXT ARGS...: momo ARGS exits CODE and prints TEXT
-expect() {
-    want=$1
-    text=$2
-    shift 2
-    "$MOMO" "$@" >"$tmp/out" 2>&1
-    got=$?
-    [ "$got" -eq "$want" ] || fail "momo $*: exit $got, expected $want"
-    grep -qF -- "$text" "$tmp/out" ||
-        fail "momo $*: no '$text' in: $(cat "$tmp/out")"
-}
+name=backtest
+. "$(dirname "$0")/lib/common.sh"
 
 "$MOMO" data synth --seed 3 --stocks 40 --crypto 4 --years 6 \
     --out "$tmp/m.momo" >/dev/null 2>&1 || fail "synth failed"
@@ -108,5 +88,4 @@ else
     echo "shared data absent: golden run skipped"
 fi
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish

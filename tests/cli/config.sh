@@ -9,30 +9,9 @@ set -u
 : "${MOMO:?MOMO must name the momo binary}"
 : "${MOMO_SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${MOMO_FIXTURES:=$MOMO_SOURCE_DIR/tests/fixtures}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_config.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+name=config
+. "$(dirname "$0")/lib/common.sh"
 cfg="$MOMO_FIXTURES/config"
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-# expect CODE TEXT ARGS...: momo ARGS exits CODE and its stdout+stderr
-# contains TEXT.
-expect() {
-    want=$1
-    text=$2
-    shift 2
-    "$MOMO" "$@" >"$tmp/out" 2>&1
-    got=$?
-    [ "$got" -eq "$want" ] || fail "momo $*: exit $got, expected $want"
-    grep -qF -- "$text" "$tmp/out" ||
-        fail "momo $*: no '$text' in: $(cat "$tmp/out")"
-}
 
 # --help on every form, usage errors
 expect 0 "usage: momo config <subcommand>" config --help
@@ -129,5 +108,4 @@ cmp -s "$tmp/default.yaml" "$MOMO_SOURCE_DIR/examples/default.yaml" ||
 grep -q '^signals.entry.rsi_min = 50$' "$tmp/schema.txt" ||
     fail "text schema lacks signals.entry.rsi_min"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish

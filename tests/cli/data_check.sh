@@ -8,28 +8,9 @@
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
 : "${MOMO_FIXTURES:?MOMO_FIXTURES must name tests/fixtures}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_data_check.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+name=data_check
+. "$(dirname "$0")/lib/common.sh"
 csv="$MOMO_FIXTURES/csv"
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-expect() {
-    want=$1
-    text=$2
-    shift 2
-    "$MOMO" "$@" >"$tmp/out" 2>&1
-    got=$?
-    [ "$got" -eq "$want" ] || fail "momo $*: exit $got, expected $want"
-    grep -qF -- "$text" "$tmp/out" ||
-        fail "momo $*: no '$text' in: $(cat "$tmp/out")"
-}
 
 expect 0 "usage: momo data check [--all] [--json] DATASET" data check --help
 expect 2 "missing argument" data check
@@ -109,5 +90,4 @@ else
     echo "shared data absent: its checks skipped"
 fi
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish

@@ -7,28 +7,9 @@
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
 : "${MOMO_FIXTURES:?MOMO_FIXTURES must name tests/fixtures}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_data_export.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+name=data_export
+. "$(dirname "$0")/lib/common.sh"
 csv="$MOMO_FIXTURES/csv"
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-expect() {
-    want=$1
-    text=$2
-    shift 2
-    "$MOMO" "$@" >"$tmp/out" 2>&1
-    got=$?
-    [ "$got" -eq "$want" ] || fail "momo $*: exit $got, expected $want"
-    grep -qF -- "$text" "$tmp/out" ||
-        fail "momo $*: no '$text' in: $(cat "$tmp/out")"
-}
 
 expect 0 "usage: momo data export [--symbols A,B,...] --out DIR DATASET" \
     data export --help
@@ -59,5 +40,4 @@ expect 0 "exported 2 symbols" data export --symbols VX,STA --out "$tmp/s" \
 expect 3 "symbol 'NOPE' is not in the dataset" \
     data export --symbols NOPE --out "$tmp/s" "$tmp/a.momo"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish

@@ -9,20 +9,10 @@
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
 : "${MOMO_FIXTURES:?MOMO_FIXTURES must name tests/fixtures}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_data_import.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+name=data_import
+. "$(dirname "$0")/lib/common.sh"
 csv="$MOMO_FIXTURES/csv"
 
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-# expect CODE TEXT ARGS...: momo ARGS exits CODE and its stdout+stderr
-# contains TEXT.
 expect() {
     want=$1
     text=$2
@@ -121,5 +111,4 @@ fi
     >/dev/null 2>&1 || fail "import --jobs 2 failed"
 cmp -s "$tmp/j1.momo" "$tmp/j2.momo" || fail "--jobs 1 and 2 differ"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish

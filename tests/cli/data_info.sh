@@ -7,28 +7,9 @@
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
 : "${MOMO_FIXTURES:?MOMO_FIXTURES must name tests/fixtures}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_data_info.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
+name=data_info
+. "$(dirname "$0")/lib/common.sh"
 csv="$MOMO_FIXTURES/csv"
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-expect() {
-    want=$1
-    text=$2
-    shift 2
-    "$MOMO" "$@" >"$tmp/out" 2>&1
-    got=$?
-    [ "$got" -eq "$want" ] || fail "momo $*: exit $got, expected $want"
-    grep -qF -- "$text" "$tmp/out" ||
-        fail "momo $*: no '$text' in: $(cat "$tmp/out")"
-}
 
 expect 0 "usage: momo data info [--verify] [--json] DATASET" data info --help
 expect 2 "missing argument" data info
@@ -66,5 +47,4 @@ expect 3 "checksum mismatch" data info --verify "$tmp/bad.momo"
 expect 3 "not a valid momo dataset" data info "$csv/formats/AV.csv"
 expect 4 "cannot open" data info "$tmp/none.momo"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish

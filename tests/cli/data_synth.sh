@@ -7,29 +7,8 @@
 # Env: MOMO (the binary), MOMO_TEST_TMP.
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_data_synth.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-# expect CODE TEXT ARGS...: momo ARGS exits CODE and its stdout+stderr
-# contains TEXT.
-expect() {
-    want=$1
-    text=$2
-    shift 2
-    "$MOMO" "$@" >"$tmp/out" 2>&1
-    got=$?
-    [ "$got" -eq "$want" ] || fail "momo $*: exit $got, expected $want"
-    grep -qF -- "$text" "$tmp/out" ||
-        fail "momo $*: no '$text' in: $(cat "$tmp/out")"
-}
+name=data_synth
+. "$(dirname "$0")/lib/common.sh"
 
 small="--stocks 12 --crypto 2 --years 2"
 

@@ -7,30 +7,9 @@
 # Env: MOMO (the binary), MOMO_TEST_TMP.
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_montecarlo.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+name=montecarlo
+. "$(dirname "$0")/lib/common.sh"
 cd "$tmp" || exit 1
-fails=0
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-# expect CODE TEXT ARGS...: momo ARGS exits CODE and its stdout+stderr
-# contains TEXT.
-expect() {
-    want=$1
-    text=$2
-    shift 2
-    "$MOMO" "$@" >"$tmp/out" 2>&1
-    got=$?
-    [ "$got" -eq "$want" ] || fail "momo $*: exit $got, expected $want"
-    grep -qF -- "$text" "$tmp/out" ||
-        fail "momo $*: no '$text' in: $(cat "$tmp/out")"
-}
 
 # a PNG file starts with \211PNG
 is_png() {

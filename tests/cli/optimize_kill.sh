@@ -6,18 +6,10 @@
 # stops cleanly, exits 130 and says how to resume.
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_optimize_kill.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
+name=optimize_kill
+. "$(dirname "$0")/lib/common.sh"
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-fails=0
-export MOMO_NO_PROGRESS=1
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
 
 wal_size() {    # bytes in DIR/results.sqlite-wal, 0 before it exists
     if [ -f "$1/results.sqlite-wal" ]; then
@@ -102,5 +94,4 @@ grep -q "run the same command to resume" "$tmp/err3" ||
 cmp -s "$tmp/ref/results.csv" "$tmp/int/results.csv" ||
     fail "results.csv differs after SIGINT and resume"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish

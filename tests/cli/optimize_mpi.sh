@@ -7,17 +7,8 @@
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
 command -v mpirun >/dev/null 2>&1 || { echo "no mpirun: skipped"; exit 77; }
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_optimize_mpi.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-export MOMO_NO_PROGRESS=1
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
+name=optimize_mpi
+. "$(dirname "$0")/lib/common.sh"
 
 "$MOMO" data synth --out "$tmp/m.momo" --stocks 30 --crypto 2 --years 5 \
     --seed 6 >/dev/null || { echo "data synth failed"; exit 1; }
@@ -74,5 +65,4 @@ cmp -s "$tmp/w1/walk_forward.csv" "$tmp/w2/walk_forward.csv" ||
 cmp -s "$tmp/w1/walk_forward_equity.csv" "$tmp/w2/walk_forward_equity.csv" ||
     fail "walk_forward_equity.csv differs under MPI"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish

@@ -7,61 +7,35 @@
 set -u
 : "${MOMO:?MOMO must name the momo binary}"
 command -v python3 >/dev/null 2>&1 || { echo "python3 missing"; exit 77; }
-tmp="${MOMO_TEST_TMP:-/tmp}/cli_report.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-export MOMO_NO_PROGRESS=1
-
-fail() {
-    echo "FAIL: $*"
-    fails=$((fails + 1))
-}
-
-# run EXPECTED_EXIT ARGS...: output in $tmp/out and $tmp/err
-run() {
-    want=$1
-    shift
-    "$MOMO" "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "momo $*: exit $got, expected $want"
-        sed 's/^/  stdout: /' "$tmp/out"
-        sed 's/^/  stderr: /' "$tmp/err"
-    fi
-}
-
-expect() {      # expect FILE TEXT: FILE contains TEXT
-    grep -qF -- "$2" "$1" || fail "$1 lacks '$2': $(cat "$1")"
-}
+name=report
+. "$(dirname "$0")/lib/common.sh"
 
 # --help: usage and every option
 run 0 report --help
-expect "$tmp/out" "usage: momo report"
+contains "$tmp/out" "usage: momo report"
 for opt in --out --surface --config --set --data --symbols --jobs; do
-    expect "$tmp/out" "$opt"
+    contains "$tmp/out" "$opt"
 done
 run 0 --help
-expect "$tmp/out" "report"
+contains "$tmp/out" "report"
 run 0 optimize --help
-expect "$tmp/out" "--report"
+contains "$tmp/out" "--report"
 
 # usage errors: exit 2
 run 2 report
-expect "$tmp/err" "missing argument"
+contains "$tmp/err" "missing argument"
 run 2 report --bogus "$tmp"
-expect "$tmp/err" "unknown option '--bogus'"
+contains "$tmp/err" "unknown option '--bogus'"
 run 2 optimize sizing --report --data x
-expect "$tmp/err" "sizing"
+contains "$tmp/err" "sizing"
 
 # a folder that is not an optimization's: exit 3; a missing one: exit 4
 mkdir -p "$tmp/empty"
 run 3 report "$tmp/empty"
-expect "$tmp/err" "not an optimization folder"
-expect "$tmp/err" "$tmp/empty"
+contains "$tmp/err" "not an optimization folder"
+contains "$tmp/err" "$tmp/empty"
 run 4 report "$tmp/no_such_folder"
-expect "$tmp/err" "no_such_folder"
+contains "$tmp/err" "no_such_folder"
 
 # a walk-forward with its report
 "$MOMO" data synth --out "$tmp/m.momo" --stocks 30 --crypto 2 --years 5 \
@@ -76,7 +50,7 @@ out="$tmp/wf"
 run 0 optimize walk-forward --data "$tmp/m.momo" --space "$tmp/space.yaml" \
     --splits 3 --iterations 20 --out "$out" --jobs 2 \
     --set risk.max_position_pct=0.3 --report
-expect "$tmp/out" "report          $out/optimization_report.pdf"
+contains "$tmp/out" "report          $out/optimization_report.pdf"
 for f in optimization_report.pdf optimization_report.txt recommended.yaml \
          config.yaml equity_top5.png equity_top5.svg drawdowns_top5.png \
          drawdowns_top5.svg sensitivity.png sensitivity.svg \
@@ -88,14 +62,14 @@ ls "$out"/surface_*.png >/dev/null 2>&1 || fail "no surface"
 for h in "1. Summary" "2. Top 10 parameter sets" "3. Sensitivity" \
          "4. Overfitting" "5. Recommended configuration" \
          "6. Implementation notes"; do
-    expect "$out/optimization_report.txt" "$h"
+    contains "$out/optimization_report.txt" "$h"
 done
-expect "$out/config.yaml" "max_position_pct: 0.3"
-expect "$out/recommended.yaml" "max_position_pct: 0.3"
+contains "$out/config.yaml" "max_position_pct: 0.3"
+contains "$out/recommended.yaml" "max_position_pct: 0.3"
 if command -v pdfinfo >/dev/null 2>&1; then
     pdfinfo "$out/optimization_report.pdf" >"$tmp/info" 2>&1 ||
         fail "pdfinfo: $(cat "$tmp/info")"
-    expect "$tmp/info" "Title:           Optimization report"
+    contains "$tmp/info" "Title:           Optimization report"
 fi
 
 # recommended.yaml reproduces the reported metric: the command the report
@@ -121,16 +95,15 @@ PY
 
 # the report alone, elsewhere, with a named pair; and a bad pair
 run 0 report --out "$tmp/again" --surface rsi_min,max_positions "$out"
-expect "$tmp/out" "$tmp/again/optimization_report.pdf"
+contains "$tmp/out" "$tmp/again/optimization_report.pdf"
 [ -s "$tmp/again/surface_rsi_min__max_positions.png" ] ||
     fail "named surface missing"
 run 3 report --out "$tmp/again" --surface rsi_min,nothing "$out"
-expect "$tmp/err" "'nothing' is not a searched parameter"
+contains "$tmp/err" "'nothing' is not a searched parameter"
 # a dataset path that no longer opens: a clear message naming --data
 mv "$tmp/m.momo" "$tmp/moved.momo"
 run 3 report --out "$tmp/again" "$out"
-expect "$tmp/err" "--data"
+contains "$tmp/err" "--data"
 run 0 report --out "$tmp/again" --data "$tmp/moved.momo" "$out"
 
-[ "$fails" -eq 0 ] || exit 1
-echo "ok"
+finish
