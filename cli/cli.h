@@ -169,6 +169,14 @@ struct cli_run {
       "indicators)" },                                                     \
     { "to", 0, CLI_DATE, &(r)->to, "DATE", "last date of the window" }
 
+/* Parse the command line of a strategy command: its options fill `r`
+ * (and the command's own variables); --jobs must be 0..256 and, when
+ * `seed` is given, --seed >= 0. Returns 0 to go on; otherwise the
+ * command returns *exit_code (help printed: EXIT_OK; bad line:
+ * EXIT_USAGE, the message printed), and r's lists are released. */
+int cli_parse_run(int argc, char **argv, const struct cli_spec *spec,
+                  struct cli_run *r, const long *seed, int *exit_code);
+
 /* Load the config (file + --set), open the dataset and build the engine.
  * On failure `err` says why; cli_run_release frees what was loaded. */
 int cli_run_load(struct cli_run *r, momo_err *err);

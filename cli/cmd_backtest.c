@@ -67,17 +67,12 @@ int cmd_backtest(int argc, char **argv)
         "trades.csv,\nequity.csv and metrics.json.",
         opts, 0, 0
     };
-    struct cli_args pos;
     momo_result *res = NULL;
     momo_err err = { 0 };
     int rc;
 
-    rc = cli_parse(argc, argv, &spec, &pos, stdout, stderr);
-    if (rc != 0) {
-        cli_list_release(&r.sets);
-        return rc == 1 ? EXIT_OK : rc;
-    }
-    cli_args_release(&pos);
+    if (cli_parse_run(argc, argv, &spec, &r, NULL, &rc))
+        return rc;
     rc = cli_run_load(&r, &err);
     if (rc == MOMO_OK)
         rc = momo_backtest_run(r.eng, momo_config_params(r.cfg), &r.win,

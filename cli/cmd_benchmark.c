@@ -51,28 +51,16 @@ int cmd_benchmark(int argc, char **argv)
         "benchmark_equity.csv and the charts benchmark_*.png.",
         opts, 0, 0
     };
-    struct cli_args pos;
     momo_bench_opts o;
     momo_bench_result *res = NULL;
     momo_err err = { 0 };
     int rc;
 
-    rc = cli_parse(argc, argv, &spec, &pos, stdout, stderr);
-    if (rc != 0) {
-        cli_list_release(&r.sets);
-        return rc == 1 ? EXIT_OK : rc;
-    }
-    cli_args_release(&pos);
-    if (top_n < 0 || top_n > 10000 || r.jobs < 0 || r.jobs > 256 ||
-        seed < 0) {
-        if (top_n < 0 || top_n > 10000)
-            cli_errorf("benchmark: --top-n: %ld is out of range 1..10000",
-                       top_n);
-        else if (seed < 0)
-            cli_errorf("benchmark: --seed: %ld must be >= 0", seed);
-        else
-            cli_errorf("benchmark: --jobs: %ld is out of range 0..256",
-                       r.jobs);
+    if (cli_parse_run(argc, argv, &spec, &r, &seed, &rc))
+        return rc;
+    if (top_n < 0 || top_n > 10000) {
+        cli_errorf("benchmark: --top-n: %ld is out of range 1..10000",
+                   top_n);
         cli_list_release(&r.sets);
         return EXIT_USAGE;
     }

@@ -17,7 +17,7 @@ static const char *const usage[] = {
 
 /* Range checks of the options: 1 (after a message) when one is out. */
 static int bad_args(int m, const char *method, long sims, double ruin,
-                    long block, double noise, long jobs, long seed)
+                    long block, double noise)
 {
     if (m < 0)
         cli_errorf("montecarlo: --method: '%s' is not one of shuffle, "
@@ -34,10 +34,6 @@ static int bad_args(int m, const char *method, long sims, double ruin,
     else if (!(noise > 0 && noise <= 1000))
         cli_errorf("montecarlo: --noise-bps: %g is out of range (0, 1000]",
                    noise);
-    else if (jobs < 0 || jobs > 256)
-        cli_errorf("montecarlo: --jobs: %ld is out of range 0..256", jobs);
-    else if (seed < 0)
-        cli_errorf("montecarlo: --seed: %ld must be >= 0", seed);
     else
         return 0;
     return 1;
@@ -81,21 +77,16 @@ int cmd_montecarlo(int argc, char **argv)
         "montecarlo_final_return.png and montecarlo_max_drawdown.png.",
         opts, 0, 0
     };
-    struct cli_args pos;
     struct cli_progress prog;
     momo_mc_opts o = momo_mc_default_opts();
     momo_mc_result *res = NULL;
     momo_err err = { 0 };
     int rc, m;
 
-    rc = cli_parse(argc, argv, &spec, &pos, stdout, stderr);
-    if (rc != 0) {
-        cli_list_release(&r.sets);
-        return rc == 1 ? EXIT_OK : rc;
-    }
-    cli_args_release(&pos);
+    if (cli_parse_run(argc, argv, &spec, &r, &seed, &rc))
+        return rc;
     m = momo_mc_method_parse(method);
-    if (bad_args(m, method, sims, ruin, block, noise, r.jobs, seed)) {
+    if (bad_args(m, method, sims, ruin, block, noise)) {
         cli_list_release(&r.sets);
         return EXIT_USAGE;
     }

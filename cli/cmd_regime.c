@@ -42,26 +42,13 @@ int cmd_regime(int argc, char **argv)
         "regime_performance.json and regimes.png.",
         opts, 0, 0
     };
-    struct cli_args pos;
     momo_regime_report rep;
     momo_result *res = NULL;
     momo_err err = { 0 };
     int rc;
 
-    rc = cli_parse(argc, argv, &spec, &pos, stdout, stderr);
-    if (rc != 0) {
-        cli_list_release(&r.sets);
-        return rc == 1 ? EXIT_OK : rc;
-    }
-    cli_args_release(&pos);
-    if (r.jobs < 0 || r.jobs > 256 || seed < 0) {
-        if (seed < 0)
-            cli_errorf("regime: --seed: %ld must be >= 0", seed);
-        else
-            cli_errorf("regime: --jobs: %ld is out of range 0..256", r.jobs);
-        cli_list_release(&r.sets);
-        return EXIT_USAGE;
-    }
+    if (cli_parse_run(argc, argv, &spec, &r, &seed, &rc))
+        return rc;
     rc = cli_run_load(&r, &err);
     if (rc == MOMO_OK)
         rc = momo_backtest_run(r.eng, momo_config_params(r.cfg), &r.win,

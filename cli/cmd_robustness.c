@@ -55,7 +55,6 @@ int cmd_robustness(int argc, char **argv)
         "Writes robustness.json, robustness.txt and robustness_sharpe.png.",
         opts, 0, 0
     };
-    struct cli_args pos;
     struct cli_progress prog;
     momo_robust_opts o;
     momo_robust_result *res = NULL;
@@ -63,21 +62,8 @@ int cmd_robustness(int argc, char **argv)
     momo_err err = { 0 };
     int rc;
 
-    rc = cli_parse(argc, argv, &spec, &pos, stdout, stderr);
-    if (rc != 0) {
-        cli_list_release(&r.sets);
-        return rc == 1 ? EXIT_OK : rc;
-    }
-    cli_args_release(&pos);
-    if (r.jobs < 0 || r.jobs > 256 || seed < 0) {
-        if (seed < 0)
-            cli_errorf("robustness: --seed: %ld must be >= 0", seed);
-        else
-            cli_errorf("robustness: --jobs: %ld is out of range 0..256",
-                       r.jobs);
-        cli_list_release(&r.sets);
-        return EXIT_USAGE;
-    }
+    if (cli_parse_run(argc, argv, &spec, &r, &seed, &rc))
+        return rc;
     memset(&o, 0, sizeof(o));
     o.stress_date = stress_date;
     o.stress_uniform = uniform;

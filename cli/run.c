@@ -5,6 +5,30 @@
 
 #include "cli.h"
 
+int cli_parse_run(int argc, char **argv, const struct cli_spec *spec,
+                  struct cli_run *r, const long *seed, int *exit_code)
+{
+    struct cli_args pos;
+    int rc = cli_parse(argc, argv, spec, &pos, stdout, stderr);
+
+    if (rc == 0) {
+        cli_args_release(&pos);
+        if (r->jobs < 0 || r->jobs > 256) {
+            cli_errorf("%s: --jobs: %ld is out of range 0..256", argv[0],
+                       r->jobs);
+            rc = EXIT_USAGE;
+        } else if (seed && *seed < 0) {
+            cli_errorf("%s: --seed: %ld must be >= 0", argv[0], *seed);
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc == 0)
+        return 0;
+    cli_list_release(&r->sets);
+    *exit_code = rc == 1 ? EXIT_OK : rc;
+    return 1;
+}
+
 int cli_run_load(struct cli_run *r, momo_err *err)
 {
     momo_engine_opts eo = { 0 };
