@@ -112,6 +112,14 @@ int cli_exit_code(int momo_rc);
 int cli_finish(int rc);
 void cli_install_logging(void);
 
+/* Run the subcommand of `table` named by argv[1] (argv[0] is the group,
+ * e.g. "data"); --help lists the table. */
+int cli_dispatch(const char *group, const struct cli_command *table,
+                 int argc, char **argv);
+
+/* Seconds as "42s", "3m05s", "1h20m" ("--" when unknown). */
+void cli_fmt_secs(double s, char *buf, size_t n);
+
 /*---- Progress on a TTY (stderr); silent otherwise ----*/
 
 struct cli_progress {

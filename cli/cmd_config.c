@@ -111,28 +111,7 @@ static const struct cli_command config_commands[] = {
     { NULL, NULL, NULL }
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: momo config <subcommand> [options] [--help]\n\n"
-               "subcommands:\n");
-    for (const struct cli_command *c = config_commands; c->name; c++)
-        fprintf(f, "  %-8s %s\n", c->name, c->summary);
-}
-
 int cmd_config(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
-        return EXIT_OK;
-    }
-    for (const struct cli_command *c = config_commands; c->name; c++)
-        if (strcmp(c->name, argv[1]) == 0)
-            return c->run(argc - 1, argv + 1);
-    cli_errorf("unknown config subcommand '%s' (see 'momo config --help')",
-               argv[1]);
-    return EXIT_USAGE;
+    return cli_dispatch("config", config_commands, argc, argv);
 }

@@ -22,28 +22,7 @@ static const struct cli_command data_commands[] = {
     { NULL, NULL, NULL }
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: momo data <subcommand> [options] [--help]\n\n"
-               "subcommands:\n");
-    for (const struct cli_command *c = data_commands; c->name; c++)
-        fprintf(f, "  %-8s %s\n", c->name, c->summary);
-}
-
 int cmd_data(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
-        return EXIT_OK;
-    }
-    for (const struct cli_command *c = data_commands; c->name; c++)
-        if (strcmp(c->name, argv[1]) == 0)
-            return c->run(argc - 1, argv + 1);
-    cli_errorf("unknown data subcommand '%s' (see 'momo data --help')",
-               argv[1]);
-    return EXIT_USAGE;
+    return cli_dispatch("data", data_commands, argc, argv);
 }

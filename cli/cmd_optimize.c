@@ -43,18 +43,6 @@ struct estimate_ud {
     struct cli_progress *prog;    /* a bar on the same terminal line */
 };
 
-static void fmt_secs(double s, char *buf, size_t n)
-{
-    if (!(s >= 0) || s > 1e9)
-        snprintf(buf, n, "--");
-    else if (s < 60)
-        snprintf(buf, n, "%.0fs", s);
-    else if (s < 3600)
-        snprintf(buf, n, "%dm%02ds", (int)s / 60, (int)s % 60);
-    else
-        snprintf(buf, n, "%dh%02dm", (int)s / 3600, ((int)s % 3600) / 60);
-}
-
 static void on_estimate(void *ud, const momo_opt_estimate *e)
 {
     const struct estimate_ud *u = ud;
@@ -69,7 +57,7 @@ static void on_estimate(void *ud, const momo_opt_estimate *e)
                 e->n_trials);
         return;
     }
-    fmt_secs(e->seconds, t, sizeof(t));
+    cli_fmt_secs(e->seconds, t, sizeof(t));
     fprintf(stderr, "momo: %zu runs planned (%zu cached); measured %.0f "
             "backtests/s on %d workers: about %s\n", e->n_trials,
             e->n_cached, e->rate, e->workers, t);

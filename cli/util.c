@@ -100,9 +100,9 @@ void cli_progress_init(struct cli_progress *p, const char *label)
     p->tty = isatty(STDERR_FILENO) && !getenv("MOMO_NO_PROGRESS");
 }
 
-static void fmt_secs(double s, char *buf, size_t n)
+void cli_fmt_secs(double s, char *buf, size_t n)
 {
-    if (s < 0 || s > 1e7)
+    if (!(s >= 0) || s > 1e9)
         snprintf(buf, n, "--");
     else if (s < 60)
         snprintf(buf, n, "%.0fs", s);
@@ -125,7 +125,7 @@ void cli_progress_cb(void *ud, size_t done, size_t total)
     rate = el > 0 ? (double)done / el : 0;
     eta = rate > 0 ? (double)(total - done) / rate : -1;
     fill = total ? (int)((double)width * (double)done / (double)total) : 0;
-    fmt_secs(eta, eta_s, sizeof(eta_s));
+    cli_fmt_secs(eta, eta_s, sizeof(eta_s));
     fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu %.0f/s ETA %s  ", p->label, fill,
             "##############################", width - fill, "", done, total,
             rate, eta_s);
@@ -198,4 +198,27 @@ void cli_strs_release(struct cli_strs *s)
     s->v = NULL;
     s->block = NULL;
     s->n = 0;
+}
+
+int cli_dispatch(const char *group, const struct cli_command *table,
+                 int argc, char **argv)
+{
+    FILE *f = stdout;
+
+    if (argc >= 2 && strcmp(argv[1], "--help") != 0 &&
+        strcmp(argv[1], "-h") != 0) {
+        for (const struct cli_command *c = table; c->name; c++)
+            if (strcmp(c->name, argv[1]) == 0)
+                return c->run(argc - 1, argv + 1);
+        cli_errorf("unknown %s subcommand '%s' (see 'momo %s --help')",
+                   group, argv[1], group);
+        return EXIT_USAGE;
+    }
+    if (argc < 2)
+        f = stderr;
+    fprintf(f, "usage: momo %s <subcommand> [options] [--help]\n\n"
+               "subcommands:\n", group);
+    for (const struct cli_command *c = table; c->name; c++)
+        fprintf(f, "  %-8s %s\n", c->name, c->summary);
+    return argc < 2 ? EXIT_USAGE : EXIT_OK;
 }
