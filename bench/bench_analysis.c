@@ -19,65 +19,8 @@
 #include <time.h>
 
 #include "momo/analysis.h"
-#include "momo/data.h"
-#include "momo/momo.h"
+#include "bench.h"
 #include "momo/synth.h"
-
-#ifndef MOMO_SOURCE_DIR
-#define MOMO_SOURCE_DIR "."
-#endif
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* CPU seconds of the calling thread: steadier than wall time on a
- * machine shared with other work, for the single-threaded runs. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static momo_dataset *load_shared(void)
-{
-    momo_dataset *ds = NULL;
-    momo_err err = { 0 };
-    char d[3][4096], u[2][4096];
-    const char *base = getenv("MOMO_SHARED_DATA");
-    const char *paths[3], *uni[2];
-    momo_import_opts o = MOMO_IMPORT_OPTS_INIT;
-
-    if (!base || !*base)
-        base = MOMO_SOURCE_DIR "/../shared/data";
-    snprintf(d[0], sizeof(d[0]), "%s/sp500/daily", base);
-    snprintf(d[1], sizeof(d[1]), "%s/etf", base);
-    snprintf(d[2], sizeof(d[2]), "%s/macro", base);
-    snprintf(u[0], sizeof(u[0]), "%s/sp500/constituents.csv", base);
-    snprintf(u[1], sizeof(u[1]), "%s/universe_extra.csv", base);
-    for (int i = 0; i < 3; i++)
-        paths[i] = d[i];
-    uni[0] = u[0];
-    uni[1] = u[1];
-    o.universe = uni;
-    o.n_universe = 2;
-    if (momo_data_import(paths, 3, &o, &ds, NULL, &err) != MOMO_OK) {
-        printf("bench_analysis: no shared data (%s)\n", err.msg);
-        return NULL;
-    }
-    return ds;
-}
 
 static void shuffles(const momo_dataset *ds, const char *what)
 {
@@ -115,7 +58,7 @@ static void shuffles(const momo_dataset *ds, const char *what)
         for (int r = 0; r < REPS; r++) {
             momo_mc_opts o = momo_mc_default_opts();
             momo_mc_result *mc = NULL;
-            double t0, cpu0 = cpu_now();
+            double t0, cpu0 = bench_thread_cpu();
 
             o.sims = 10000;
             o.threads = threads == 1 ? 1 : 0;
@@ -126,14 +69,14 @@ static void shuffles(const momo_dataset *ds, const char *what)
             }
             (threads == 1 ? t1 : t2)[r] = momo_now() - t0;
             if (threads == 1)
-                c1[r] = cpu_now() - cpu0;
+                c1[r] = bench_thread_cpu() - cpu0;
             momo_mc_result_free(mc);
         }
     printf("shuffle: 10000 simulations of 1000 trades over %zu rows (%s)\n",
            in.n_eq, what);
     printf("  1 thread:  median %.3f s wall, %.3f s CPU (of %d)\n",
-           median(t1, REPS), median(c1, REPS), REPS);
-    printf("  all cores: median %.3f s (of %d)\n", median(t2, REPS), REPS);
+           bench_median(t1, REPS), bench_median(c1, REPS), REPS);
+    printf("  all cores: median %.3f s (of %d)\n", bench_median(t2, REPS), REPS);
 out:
     momo_result_free(res);
     momo_engine_free(eng);
@@ -174,7 +117,7 @@ static void robustness(const momo_dataset *ds)
     printf("robustness: the whole suite, default config, shared S&P 500 "
            "data (%zu symbols), all cores\n", n_sym);
     printf("  median %.2f s (of %d) for %zu tests, after the baseline "
-           "engine (%.2f s); score %.0f\n", median(t, REPS), REPS,
+           "engine (%.2f s); score %.0f\n", bench_median(t, REPS), REPS,
            n_tests, pre, momo_robust_result_score(r));
     momo_robust_result_free(r);
     momo_engine_free(eng);
@@ -193,7 +136,9 @@ int main(int argc, char **argv)
         }
         shared = 1;
     } else {
-        ds = load_shared();
+        const char *dirs[] = { "sp500/daily", "etf", "macro" };
+
+        ds = bench_load("bench_analysis", NULL, dirs, 3);
         shared = ds != NULL;
     }
     if (!ds) {

@@ -17,29 +17,9 @@
 
 #include <cairo.h>
 
+#include "bench.h"
 #include "core/core.h"
 #include "report/chart.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static cairo_status_t discard(void *closure, const unsigned char *data,
                               unsigned int n)
@@ -149,27 +129,27 @@ static void measure(const char *name, rpt_chart *c, int reps,
         goto out;
     }
     for (int r = 0; r < reps; r++) {
-        double w0 = core_now(), c0 = cpu_now(), w1, c1, w2, c2;
+        double w0 = core_now(), c0 = bench_thread_cpu(), w1, c1, w2, c2;
 
         if (rpt_chart_draw(c, cr, 0, 0, RPT_DEFAULT_WIDTH,
                            RPT_DEFAULT_HEIGHT, &err) != MOMO_OK)
             break;
         cairo_surface_flush(s);
         w1 = core_now();
-        c1 = cpu_now();
+        c1 = bench_thread_cpu();
         cairo_surface_write_to_png_stream(s, discard, NULL);
         w2 = core_now();
-        c2 = cpu_now();
+        c2 = bench_thread_cpu();
         t[r] = (w1 - w0) * 1e3;
         t[reps + r] = (c1 - c0) * 1e3;
         t[2 * reps + r] = (w2 - w1) * 1e3;
         t[3 * reps + r] = (c2 - c1) * 1e3;
         w0 = core_now();
-        c0 = cpu_now();
+        c0 = bench_thread_cpu();
         if (rpt_chart_write_png(c, path, &err) != MOMO_OK)
             break;
         t[4 * reps + r] = (core_now() - w0) * 1e3;
-        t[5 * reps + r] = (cpu_now() - c0) * 1e3;
+        t[5 * reps + r] = (bench_thread_cpu() - c0) * 1e3;
     }
     if (err.code != MOMO_OK) {
         printf("%-26s failed: %s\n", name, err.msg);
@@ -177,11 +157,11 @@ static void measure(const char *name, rpt_chart *c, int reps,
     }
     printf("%-26s draw %6.1f ms (cpu %6.1f)  png %6.1f ms (cpu %6.1f)  "
            "write_png %6.1f ms (cpu %6.1f)\n", name,
-           median(t, (size_t)reps), median(t + reps, (size_t)reps),
-           median(t + 2 * reps, (size_t)reps),
-           median(t + 3 * reps, (size_t)reps),
-           median(t + 4 * reps, (size_t)reps),
-           median(t + 5 * reps, (size_t)reps));
+           bench_median(t, (size_t)reps), bench_median(t + reps, (size_t)reps),
+           bench_median(t + 2 * reps, (size_t)reps),
+           bench_median(t + 3 * reps, (size_t)reps),
+           bench_median(t + 4 * reps, (size_t)reps),
+           bench_median(t + 5 * reps, (size_t)reps));
 out:
     free(t);
     rpt_chart_free(c);

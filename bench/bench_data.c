@@ -16,20 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "momo/momo.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static const char *default_shared(char *buf, size_t n)
 {
@@ -114,10 +102,10 @@ int main(int argc, char **argv)
     printf("import  %zu symbols, %zu bars from %s (jobs %s)\n", syms, bars,
            daily, jobs ? argv[3] : "one per core");
     printf("  parse and build: median %.3f s of %d runs\n",
-           median(t_imp, runs), runs);
+           bench_median(t_imp, runs), runs);
     printf("  with the save:   median %.3f s of %d runs\n",
-           median(t_all, runs), runs);
-    printf("open    median %.3f ms of %d runs\n", 1e3 * median(t_open, n_open),
+           bench_median(t_all, runs), runs);
+    printf("open    median %.3f ms of %d runs\n", 1e3 * bench_median(t_open, n_open),
            n_open);
     return 0;
 }

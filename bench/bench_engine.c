@@ -12,70 +12,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "momo/momo.h"
-#include "momo/data.h"
-
-#ifndef MOMO_SOURCE_DIR
-#define MOMO_SOURCE_DIR "."
-#endif
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* CPU seconds of the calling thread: on a machine shared with other
- * work, this is the steadier figure for single-threaded phases. */
-static double cpu_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static momo_dataset *load(int argc, char **argv)
-{
-    momo_dataset *ds = NULL;
-    momo_err err = { 0 };
-    char daily[4096], cons[4096];
-    const char *base = getenv("MOMO_SHARED_DATA");
-    const char *paths[1], *uni[1];
-    momo_import_opts o = MOMO_IMPORT_OPTS_INIT;
-
-    if (argc > 1) {
-        if (momo_dataset_open(argv[1], &ds, &err) != MOMO_OK)
-            fprintf(stderr, "bench_engine: %s\n", err.msg);
-        return ds;
-    }
-    if (!base || !*base)
-        base = MOMO_SOURCE_DIR "/../shared/data";
-    snprintf(daily, sizeof(daily), "%s/sp500/daily", base);
-    snprintf(cons, sizeof(cons), "%s/sp500/constituents.csv", base);
-    paths[0] = daily;
-    uni[0] = cons;
-    o.universe = uni;
-    o.n_universe = 1;
-    if (momo_data_import(paths, 1, &o, &ds, NULL, &err) != MOMO_OK) {
-        printf("bench_engine: skipped (no shared data: %s)\n", err.msg);
-        return NULL;
-    }
-    return ds;
-}
+#include "bench.h"
 
 int main(int argc, char **argv)
 {
     enum { N_PRE = 7, N_RUN = 101 };
     double pre1[N_PRE], pre2[N_PRE], cpu1[N_PRE], run[N_RUN], cpu[N_RUN];
-    momo_dataset *ds = load(argc, argv);
+    const char *dirs[] = { "sp500/daily" };
+    momo_dataset *ds = bench_load("bench_engine", argc > 1 ? argv[1] : NULL,
+                                  dirs, 1);
     momo_engine *eng = NULL;
     momo_workspace *ws = NULL;
     momo_params p;
@@ -105,7 +50,7 @@ int main(int argc, char **argv)
             momo_engine_opts o = { 0 };
             double t0;
 
-            double c0 = cpu_now();
+            double c0 = bench_thread_cpu();
 
             o.threads = threads;
             momo_engine_free(eng);
@@ -116,7 +61,7 @@ int main(int argc, char **argv)
                 return 1;
             }
             (threads == 1 ? pre1 : pre2)[i] = momo_now() - t0;
-            cpu1[i] = cpu_now() - c0;
+            cpu1[i] = bench_thread_cpu() - c0;
         }
     }
     momo_engine_calendar(eng, &n_days);
@@ -124,27 +69,27 @@ int main(int argc, char **argv)
     if (momo_workspace_new(eng, &ws, &err) != MOMO_OK)
         return 1;
     for (int i = 0; i < n_run; i++) {
-        double t0 = momo_now(), c0 = cpu_now();
+        double t0 = momo_now(), c0 = bench_thread_cpu();
 
         if (momo_backtest_eval(ws, &p, NULL, &m, &err) != MOMO_OK) {
             fprintf(stderr, "bench_engine: %s\n", err.msg);
             return 1;
         }
         run[i] = momo_now() - t0;
-        cpu[i] = cpu_now() - c0;
+        cpu[i] = bench_thread_cpu() - c0;
     }
     printf("dataset: %zu traded symbols, %zu calendar days, %zu bars\n",
            n_sym, n_days, momo_dataset_n_bars(ds));
     printf("precompute, 1 thread:  median %.1f ms (of %d)\n",
-           1e3 * median(pre1, (size_t)n_pre), n_pre);
+           1e3 * bench_median(pre1, (size_t)n_pre), n_pre);
     printf("precompute, 2 threads: median %.1f ms wall, %.1f ms on the "
            "calling thread's CPU (of %d)\n",
-           1e3 * median(pre2, (size_t)n_pre),
-           1e3 * median(cpu1, (size_t)n_pre), n_pre);
+           1e3 * bench_median(pre2, (size_t)n_pre),
+           1e3 * bench_median(cpu1, (size_t)n_pre), n_pre);
     printf("backtest, default config, full period: median %.3f ms wall, "
            "%.3f ms CPU (of %d), %.0f runs/s on one core\n",
-           1e3 * median(run, (size_t)n_run), 1e3 * median(cpu, (size_t)n_run),
-           n_run, 1.0 / median(cpu, (size_t)n_run));
+           1e3 * bench_median(run, (size_t)n_run), 1e3 * bench_median(cpu, (size_t)n_run),
+           n_run, 1.0 / bench_median(cpu, (size_t)n_run));
     printf("  (%g trades, sharpe %.4f, final equity %.2f)\n", m.num_trades,
            m.sharpe, m.final_equity);
     momo_workspace_free(ws);

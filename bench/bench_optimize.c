@@ -16,13 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "momo/momo.h"
-#include "momo/data.h"
+#include "bench.h"
 #include "momo/optimize.h"
-
-#ifndef MOMO_SOURCE_DIR
-#define MOMO_SOURCE_DIR "."
-#endif
 
 /* examples/seed_grid.yaml */
 static const char seed_grid[] =
@@ -52,55 +47,6 @@ static const char random_space[] =
     "  signals.exit.max_holding_days: {type: integer, low: 15, high: 40}\n"
     "  risk.risk_per_trade: {type: log-uniform, low: 0.005, high: 0.02}\n"
     "  risk.max_positions: [6, 8, 10]\n";
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double process_cpu(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static momo_dataset *load(const char *path)
-{
-    momo_dataset *ds = NULL;
-    momo_err err = { 0 };
-    char daily[4096], etf[4096], cons[4096], extra[4096];
-    const char *base = getenv("MOMO_SHARED_DATA");
-    const char *paths[2], *uni[2];
-    momo_import_opts o = MOMO_IMPORT_OPTS_INIT;
-
-    if (path) {
-        if (momo_dataset_open(path, &ds, &err) != MOMO_OK)
-            fprintf(stderr, "bench_optimize: %s\n", err.msg);
-        return ds;
-    }
-    if (!base || !*base)
-        base = MOMO_SOURCE_DIR "/../shared/data";
-    snprintf(daily, sizeof(daily), "%s/sp500/daily", base);
-    snprintf(etf, sizeof(etf), "%s/etf", base);
-    snprintf(cons, sizeof(cons), "%s/sp500/constituents.csv", base);
-    snprintf(extra, sizeof(extra), "%s/universe_extra.csv", base);
-    paths[0] = daily;
-    paths[1] = etf;
-    uni[0] = cons;
-    uni[1] = extra;
-    o.universe = uni;
-    o.n_universe = 2;
-    if (momo_data_import(paths, 2, &o, &ds, NULL, &err) != MOMO_OK) {
-        printf("bench_optimize: skipped (no shared data: %s)\n", err.msg);
-        return NULL;
-    }
-    return ds;
-}
 
 static momo_space *space(const char *text)
 {
@@ -149,7 +95,7 @@ static void throughput(const momo_dataset *ds, const momo_design *d,
     for (size_t j = 0; j < nd; j++)
         dims[j] = *momo_design_dim(d, j);
     t0 = momo_now();
-    c0 = cpu_now();
+    c0 = bench_thread_cpu();
     for (size_t i = 0; i < n; i++) {
         /* spread the sample over the grid */
         size_t t = i * (momo_design_n_trials(d) / n);
@@ -164,7 +110,7 @@ static void throughput(const momo_dataset *ds, const momo_design *d,
         n_trades += ev.n_trades;
     }
     wall = momo_now() - t0;
-    cpu = cpu_now() - c0;
+    cpu = bench_thread_cpu() - c0;
     printf("precompute          %.2f s (all cores)\n", pre);
     printf("throughput          %.0f backtests/s per core: %zu full-period "
            "runs of the seed grid, 1 thread, %.2f ms CPU each (%.2f ms "
@@ -194,7 +140,11 @@ int main(int argc, char **argv)
         else
             path = argv[i];
     }
-    ds = load(path);
+    {
+        const char *dirs[] = { "sp500/daily", "etf" };
+
+        ds = bench_load("bench_optimize", path, dirs, 2);
+    }
     if (!ds)
         return path ? 1 : 0;
     grid_sp = space(seed_grid);
@@ -220,7 +170,7 @@ int main(int argc, char **argv)
     for (int pass = 0; pass < 2; pass++) {
         momo_opt_result *r = NULL;
         momo_opt_counts c;
-        double t0 = momo_now(), c0 = process_cpu(), wall;
+        double t0 = momo_now(), c0 = bench_process_cpu(), wall;
 
         if (momo_optimize(ds, &p, grid, &o, &r, &err) != MOMO_OK) {
             fprintf(stderr, "bench_optimize: %s\n", err.msg);
@@ -231,7 +181,7 @@ int main(int argc, char **argv)
         printf("seed grid%s  %zu combinations on %d cores: %.1f s wall, "
                "%.1f s CPU, %zu cached (%.0f combinations/s)\n",
                pass ? ", cached" : "         ", c.tested, cores, wall,
-               process_cpu() - c0, c.cached, (double)c.tested / wall);
+               bench_process_cpu() - c0, c.cached, (double)c.tested / wall);
         fflush(stdout);
         if (pass == 0) {
             t0 = momo_now();
@@ -248,7 +198,7 @@ int main(int argc, char **argv)
     {
         momo_wf_opts wf;
         momo_wf_result *r = NULL;
-        double t0 = momo_now(), c0 = process_cpu();
+        double t0 = momo_now(), c0 = bench_process_cpu();
 
         snprintf(cache, sizeof(cache), "%s/wf/results.sqlite", dir);
         momo_opt_opts_init(&o);
@@ -264,7 +214,7 @@ int main(int argc, char **argv)
         }
         printf("walk-forward        5 splits x 1000 samples on %d cores: "
                "%.1f s wall, %.1f s CPU (efficiency %.2f)\n", cores,
-               momo_now() - t0, process_cpu() - c0, momo_wf_efficiency(r));
+               momo_now() - t0, bench_process_cpu() - c0, momo_wf_efficiency(r));
         momo_wf_result_free(r);
     }
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
