@@ -61,8 +61,24 @@ struct order {
     size_t cand, cand_day;      /* where it was decided (score, RSI) */
 };
 
+/* A run's candidates that pass its scanner and entry filters, per day. */
+struct eng_filter {
+    double threshold, rsi_min, rsi_max;
+    int trend, built;
+    uint32_t *start;            /* n_days + 1 offsets into idx */
+    struct { uint32_t i, sym; } *idx;  /* candidate index, its symbol */
+    size_t cap;
+    unsigned long stamp;        /* last use, for replacing the oldest */
+};
+#define ENG_N_FILTERS 4
+
 struct eng_ws {
     const struct momo_engine *eng;
+    struct eng_filter filters[ENG_N_FILTERS];
+    const struct eng_filter *filter;   /* this run's, or NULL: scan */
+    struct eng_filter seen;     /* filters met once, not yet built */
+    int seen_set;
+    unsigned long clock;
     uint32_t *exits;            /* slots with an exit in the window, by
                                    (exit date, phase, symbol) */
     size_t n_exits;
@@ -124,6 +140,10 @@ void eng_ws_free(struct eng_ws *ws)
     core_free(ws->ord);
     core_free(ws->eq);
     core_free(ws->ret);
+    for (size_t k = 0; k < ENG_N_FILTERS; k++) {
+        core_free(ws->filters[k].start);
+        core_free(ws->filters[k].idx);
+    }
     core_free(ws->rec);
     core_free(ws);
 }
@@ -442,74 +462,206 @@ static uint32_t min_rank2(size_t n, double threshold)
     return r <= 2 * (n - 1) ? r : UINT32_MAX;
 }
 
-/* The day's decisions: candidates in score order become orders. */
-static void decide(struct eng_ws *ws, const momo_params *p, size_t d,
-                   double equity)
+/* The scanner's cut of day d for each class (memoized: class sizes
+ * change slowly from day to day). */
+static void day_cuts(struct eng_ws *ws, const momo_params *p, size_t d,
+                     uint32_t cut[2])
 {
     const struct momo_engine *eng = ws->eng;
-    size_t i = eng->cand_start[d], end = eng->cand_start[d + 1];
-    size_t slots = ws->n_pos + ws->n_ord;
-    uint32_t cut[2], need = p->trend_filter ? ENG_ABOVE_SMA : 0;
-    float lo = ws->rsi_lo, hi = ws->rsi_hi;
-    double scale = 1.0;
 
-    if (slots >= (size_t)p->max_positions || i == end)
-        return;
-    if (p->regime_enabled && eng->regimes[d].regime >= 0)
-        scale = p->risk_scale[eng->regimes[d].regime];
-    if (!(scale > 0))
-        return;
-    for (int k = 0; k < 2; k++) {     /* class sizes change slowly */
+    for (int k = 0; k < 2; k++) {
         if (eng->n_ranked[d][k] != ws->cut_n[k]) {
             ws->cut_n[k] = eng->n_ranked[d][k];
             ws->cut[k] = min_rank2(ws->cut_n[k], p->momentum_threshold);
         }
         cut[k] = ws->cut[k];
     }
-    for (; i < end; i++) {
+}
+
+/* Candidate i (already past the scanner's cut) meets the entry filters:
+ * the RSI range (float first, exact on a tie with a bound's float) and
+ * the trend filter (STRATEGY.md 4). Held or pending is checked apart. */
+static int entry_filters(const struct eng_ws *ws, const momo_params *p,
+                         size_t i)
+{
+    const struct eng_cand *c = &ws->eng->cands[i];
+    uint32_t need = p->trend_filter ? ENG_ABOVE_SMA : 0;
+
+    if (c->rsi_f < ws->rsi_lo || c->rsi_f > ws->rsi_hi ||
+        (c->bits & need) != need)
+        return 0;
+    if ((c->rsi_f == ws->rsi_lo || c->rsi_f == ws->rsi_hi) &&
+        (ws->eng->cand_rsi[i] < p->rsi_min ||
+         ws->eng->cand_rsi[i] > p->rsi_max))
+        return 0;
+    return 1;
+}
+
+/* Size candidate i of day d and, if the size is not 0, order it for the
+ * open of its symbol's bar after the entry delay. 1 when ordered. */
+static int order_candidate(struct eng_ws *ws, const momo_params *p,
+                           size_t d, size_t i, double equity, double scale)
+{
+    const struct momo_engine *eng = ws->eng;
+    const struct eng_cand *c = &eng->cands[i];
+    int cls = (c->bits & ENG_CRYPTO) ? MOMO_CRYPTO : MOMO_STOCK;
+    double units = strat_size_units(p, cls, equity, c->close, scale);
+    const momo_series *s;
+    struct order *o;
+
+    if (units <= 0)
+        return 0;
+    s = &eng->syms[c->sym].s;
+    o = &ws->ord[ws->n_ord++];
+    o->sym = c->sym;
+    o->cls = cls;
+    o->target = c->bar + 1 + (uint32_t)p->entry_delay_bars;
+    for (uint32_t b = o->target; b < s->n && b < o->target + 16; b += 8) {
+        /* the bars the fill and its exit plan read: a day ahead */
+        __builtin_prefetch(&s->date[b]);
+        __builtin_prefetch(&s->open[b]);
+        __builtin_prefetch(&s->high[b]);
+        __builtin_prefetch(&s->low[b]);
+        __builtin_prefetch(&s->close[b]);
+    }
+    if (o->target < s->n)
+        __builtin_prefetch(&s->volume[o->target]);
+    o->target_date = INT32_MIN;     /* read tomorrow, once fetched */
+    o->units = units;
+    o->cand = i;
+    o->cand_day = d;
+    ws->busy[c->sym] = 1;
+    return 1;
+}
+
+/* The day's decisions: candidates in score order become orders, from the
+ * run's filtered lists when it has them, else by scanning the day's. */
+static void decide(struct eng_ws *ws, const momo_params *p, size_t d,
+                   double equity)
+{
+    const struct momo_engine *eng = ws->eng;
+    const struct eng_filter *f = ws->filter;
+    size_t slots = ws->n_pos + ws->n_ord;
+    double scale = 1.0;
+    uint32_t cut[2];
+
+    if (slots >= (size_t)p->max_positions ||
+        eng->cand_start[d] == eng->cand_start[d + 1])
+        return;
+    if (p->regime_enabled && eng->regimes[d].regime >= 0)
+        scale = p->risk_scale[eng->regimes[d].regime];
+    if (!(scale > 0))
+        return;
+    if (f) {
+        for (size_t k = f->start[d]; k < f->start[d + 1]; k++) {
+            if (ws->busy[f->idx[k].sym] ||
+                !order_candidate(ws, p, d, f->idx[k].i, equity, scale))
+                continue;
+            if (++slots >= (size_t)p->max_positions)
+                return;
+        }
+        return;
+    }
+    day_cuts(ws, p, d, cut);
+    for (size_t i = eng->cand_start[d]; i < eng->cand_start[d + 1]; i++) {
         const struct eng_cand *c = &eng->cands[i];
-        const momo_series *s;
-        double units;
-        struct order *o;
-        int cls;
 
         __builtin_prefetch(c + 12);     /* streams too short for hardware */
         if ((c->bits & ENG_RANK_MASK) < cut[c->bits >> 31])
             break;                      /* scores only fall from here */
-        if (c->rsi_f < lo || c->rsi_f > hi || (c->bits & need) != need ||
-            ws->busy[c->sym])
+        if (ws->busy[c->sym] || !entry_filters(ws, p, i) ||
+            !order_candidate(ws, p, d, i, equity, scale))
             continue;
-        if ((c->rsi_f == lo || c->rsi_f == hi) &&
-            (eng->cand_rsi[i] < p->rsi_min || eng->cand_rsi[i] > p->rsi_max))
-            continue;                   /* the rare tie: decide exactly */
-        cls = (c->bits & ENG_CRYPTO) ? MOMO_CRYPTO : MOMO_STOCK;
-        units = strat_size_units(p, cls, equity, c->close, scale);
-        if (units <= 0)
-            continue;
-        s = &eng->syms[c->sym].s;
-        o = &ws->ord[ws->n_ord++];
-        o->sym = c->sym;
-        o->cls = cls;
-        o->target = c->bar + 1 + (uint32_t)p->entry_delay_bars;
-        for (uint32_t b = o->target; b < s->n && b < o->target + 16;
-             b += 8) {
-            /* the bars the fill and its exit plan read: a day ahead */
-            __builtin_prefetch(&s->date[b]);
-            __builtin_prefetch(&s->open[b]);
-            __builtin_prefetch(&s->high[b]);
-            __builtin_prefetch(&s->low[b]);
-            __builtin_prefetch(&s->close[b]);
-        }
-        if (o->target < s->n)
-            __builtin_prefetch(&s->volume[o->target]);
-        o->target_date = INT32_MIN;     /* read tomorrow, once fetched */
-        o->units = units;
-        o->cand = i;
-        o->cand_day = d;
-        ws->busy[c->sym] = 1;
         if (++slots >= (size_t)p->max_positions)
             break;
     }
+}
+
+/*---- Filtered candidate lists ----*/
+
+/* Runs that share the scanner and entry-filter parameters (an optimizer
+ * sweeps exit, sizing and slot parameters for each of a few of them)
+ * keep only the candidates that pass those filters, per day, and walk
+ * them instead of scanning. A list is built the second time a workspace
+ * meets its parameters, so single runs pay nothing for it. */
+static int same_filter(const struct eng_filter *f, const momo_params *p)
+{
+    return f->threshold == p->momentum_threshold &&
+           f->rsi_min == p->rsi_min && f->rsi_max == p->rsi_max &&
+           f->trend == p->trend_filter;
+}
+
+static int build_filter(struct eng_ws *ws, const momo_params *p,
+                        struct eng_filter *f)
+{
+    const struct momo_engine *eng = ws->eng;
+    size_t n = 0;
+
+    if (!f->start) {
+        f->start = core_malloc((eng->n_days + 1) * sizeof(*f->start));
+        if (!f->start)
+            return MOMO_ENOMEM;
+    }
+    ws->cut_n[0] = ws->cut_n[1] = SIZE_MAX;
+    for (size_t d = 0; d < eng->n_days; d++) {
+        uint32_t cut[2];
+
+        f->start[d] = n;
+        day_cuts(ws, p, d, cut);
+        for (size_t i = eng->cand_start[d]; i < eng->cand_start[d + 1];
+             i++) {
+            uint32_t bits = eng->cands[i].bits;
+
+            if ((bits & ENG_RANK_MASK) < cut[bits >> 31])
+                break;
+            if (!entry_filters(ws, p, i))
+                continue;
+            if (core_grow((void **)&f->idx, &f->cap, n + 1,
+                          sizeof(*f->idx), 0) != MOMO_OK)
+                return MOMO_ENOMEM;
+            f->idx[n].i = (uint32_t)i;
+            f->idx[n++].sym = eng->cands[i].sym;
+        }
+    }
+    f->start[eng->n_days] = n;
+    f->threshold = p->momentum_threshold;
+    f->rsi_min = p->rsi_min;
+    f->rsi_max = p->rsi_max;
+    f->trend = p->trend_filter;
+    f->built = 1;
+    return MOMO_OK;
+}
+
+/* Point ws->filter at the list for p's filters, building it when these
+ * filters were already seen; NULL (scan) otherwise or without memory. */
+static void pick_filter(struct eng_ws *ws, const momo_params *p)
+{
+    struct eng_filter *f, *oldest = &ws->filters[0];
+
+    ws->filter = NULL;
+    for (size_t k = 0; k < ENG_N_FILTERS; k++) {
+        f = &ws->filters[k];
+        if (f->built && same_filter(f, p)) {
+            f->stamp = ++ws->clock;
+            ws->filter = f;
+            return;
+        }
+        if (f->stamp < oldest->stamp)
+            oldest = f;
+    }
+    if (!ws->seen_set || !same_filter(&ws->seen, p)) {
+        ws->seen.threshold = p->momentum_threshold;   /* first sighting */
+        ws->seen.rsi_min = p->rsi_min;
+        ws->seen.rsi_max = p->rsi_max;
+        ws->seen.trend = p->trend_filter;
+        ws->seen_set = 1;
+        return;
+    }
+    oldest->built = 0;
+    if (build_filter(ws, p, oldest) != MOMO_OK)
+        return;                         /* scanning works as well */
+    oldest->stamp = ++ws->clock;
+    ws->filter = oldest;
 }
 
 /* Last date: cancel orders, sell everything at its last close. */
@@ -552,6 +704,7 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
     ws->rec_failed = 0;
     ws->rsi_lo = (float)p->rsi_min;
     ws->rsi_hi = (float)p->rsi_max;
+    pick_filter(ws, p);
     ws->last_date = eng->days[d1];
     ws->cut_n[0] = ws->cut_n[1] = SIZE_MAX;
     A = eng_periods_per_year(eng, d0, d1);

@@ -361,6 +361,49 @@ static void eval_and_run_agree_and_eval_repeats_exactly(void **state)
     momo_dataset_close(ds);
 }
 
+static void runs_from_filtered_lists_equal_scanning_runs(void **state)
+{
+    momo_dataset *ds = tm_random(13, 30, 4, 900);
+    momo_engine *eng = NULL;
+    momo_workspace *ws = NULL;
+    momo_params p, q;
+    momo_metrics scan, built, reused, other;
+    momo_err err = { 0 };
+
+    (void)state;
+    params_for_random(&p);
+    assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
+    assert_int_equal(momo_workspace_new(eng, &ws, &err), MOMO_OK);
+    /* first sighting scans, the second builds the list, the third
+     * reuses it; runs with other exits share it */
+    assert_int_equal(momo_backtest_eval(ws, &p, NULL, &scan, &err), 0);
+    assert_int_equal(momo_backtest_eval(ws, &p, NULL, &built, &err), 0);
+    assert_int_equal(momo_backtest_eval(ws, &p, NULL, &reused, &err), 0);
+    assert_memory_equal(&scan, &built, sizeof(scan));
+    assert_memory_equal(&scan, &reused, sizeof(scan));
+    q = p;
+    q.stop_loss_stock = 0.05;
+    q.max_positions = 3;
+    assert_int_equal(momo_backtest_eval(ws, &q, NULL, &other, &err), 0);
+    momo_workspace_free(ws);
+    assert_int_equal(momo_workspace_new(eng, &ws, &err), MOMO_OK);
+    assert_int_equal(momo_backtest_eval(ws, &q, NULL, &scan, &err), 0);
+    assert_memory_equal(&scan, &other, sizeof(scan));
+    /* and with a window */
+    {
+        momo_window w = { core_days_from_civil(2011, 3, 1), 0 };
+
+        assert_int_equal(momo_backtest_eval(ws, &q, &w, &built, &err), 0);
+        momo_workspace_free(ws);
+        assert_int_equal(momo_workspace_new(eng, &ws, &err), MOMO_OK);
+        assert_int_equal(momo_backtest_eval(ws, &q, &w, &scan, &err), 0);
+        assert_memory_equal(&scan, &built, sizeof(scan));
+    }
+    momo_workspace_free(ws);
+    momo_engine_free(eng);
+    momo_dataset_close(ds);
+}
+
 static void fill_noise_is_reproducible_per_seed(void **state)
 {
     momo_dataset *ds = tm_random(12, 25, 3, 800);
@@ -453,6 +496,7 @@ int main(void)
         cmocka_unit_test(unknown_or_untradable_symbols_are_refused),
         cmocka_unit_test(parameters_that_change_the_precompute_are_refused),
         cmocka_unit_test(eval_and_run_agree_and_eval_repeats_exactly),
+        cmocka_unit_test(runs_from_filtered_lists_equal_scanning_runs),
         cmocka_unit_test(fill_noise_is_reproducible_per_seed),
         cmocka_unit_test(an_empty_window_is_an_error_naming_the_data_range),
         cmocka_unit_test(engine_and_run_fail_cleanly_on_every_allocation),

@@ -61,7 +61,7 @@ static void the_seed_grid_has_every_value_in_file_order(void **state)
     assert_string_equal(d->param->name, "scanner.momentum_threshold");
     assert_int_equal(d->n_values, 4);
     assert_true(d->values[0] == 60 && d->values[3] == 75);
-    assert_int_equal(d->line, 9);
+    assert_int_equal(d->line, 11);
     d = momo_space_grid_dim(sp, 8);
     assert_string_equal(d->param->name, "risk.max_positions");
     assert_true(d->values[2] == 10);
