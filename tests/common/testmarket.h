@@ -30,6 +30,9 @@ momo_dataset *tm_build(struct tm_sym *const *syms, size_t n);
  * (7-day weeks) over about `days` calendar days, reproducible by seed. */
 momo_dataset *tm_random(unsigned seed, int n_stocks, int n_crypto,
                         int days);
+/* A copy of `ds` whose every bar dated after `cut` is replaced with
+ * garbage (for look-ahead tests); fails the test on error. */
+momo_dataset *tm_garble_after(const momo_dataset *ds, int32_t cut);
 /* Parameters where every symbol qualifies quickly: tiny periods, no
  * thresholds, no costs. Tests then change what they exercise. */
 void tm_easy_params(momo_params *p);

@@ -118,49 +118,6 @@ static void runs_are_identical_whatever_the_thread_count(void **state)
     momo_dataset_close(ds);
 }
 
-/* Replace every bar after `cut` with garbage, in a copy. */
-static momo_dataset *garble_after(const momo_dataset *ds, int32_t cut)
-{
-    momo_dataset_builder *b = NULL;
-    momo_dataset *out = NULL;
-    momo_err err = { 0 };
-    unsigned seed = 99;
-
-    assert_int_equal(momo_dataset_builder_new(&b, &err), MOMO_OK);
-    for (size_t k = 0; k < momo_dataset_n_symbols(ds); k++) {
-        momo_series s, g;
-        size_t n;
-        double *col[5];
-
-        momo_dataset_series(ds, k, &s);
-        n = s.n;
-        for (int c = 0; c < 5; c++)
-            col[c] = malloc((n + 1) * sizeof(double));
-        for (size_t t = 0; t < n; t++) {
-            double junk = 1 + (double)(rand_r(&seed) % 100000);
-
-            col[0][t] = s.date[t] > cut ? junk : s.open[t];
-            col[1][t] = s.date[t] > cut ? junk * 3 : s.high[t];
-            col[2][t] = s.date[t] > cut ? junk / 3 : s.low[t];
-            col[3][t] = s.date[t] > cut ? junk * 2 : s.close[t];
-            col[4][t] = s.date[t] > cut ? junk * 1e6 : s.volume[t];
-        }
-        g = s;
-        g.open = col[0];
-        g.high = col[1];
-        g.low = col[2];
-        g.close = col[3];
-        g.volume = col[4];
-        assert_int_equal(momo_dataset_builder_add(
-                             b, momo_dataset_symbol(ds, k), &g, &err),
-                         MOMO_OK);
-        for (int c = 0; c < 5; c++)
-            free(col[c]);
-    }
-    assert_int_equal(momo_dataset_builder_finish(b, &out, &err), MOMO_OK);
-    return out;
-}
-
 static void decisions_up_to_a_date_ignore_every_later_bar(void **state)
 {
     momo_dataset *ds = tm_random(3, 40, 6, 1100), *bad;
@@ -181,7 +138,7 @@ static void decisions_up_to_a_date_ignore_every_later_bar(void **state)
     days = momo_engine_calendar(eng, &n_days);
     cut = days[n_days * 2 / 3];
     momo_engine_free(eng);
-    bad = garble_after(ds, cut);
+    bad = tm_garble_after(ds, cut);
     a = run_ds(ds, &p, NULL, NULL);
     b = run_ds(bad, &p, NULL, NULL);
     /* every equity row up to the cut is the same */

@@ -108,48 +108,6 @@ static void test_windows_follow_their_training_and_never_overlap(
     momo_dataset_close(ds);
 }
 
-/* Replace every bar after `cut` with garbage, in a copy. */
-static momo_dataset *garble_after(const momo_dataset *ds, int32_t cut)
-{
-    momo_dataset_builder *b = NULL;
-    momo_dataset *out = NULL;
-    momo_err err = { 0 };
-    unsigned seed = 7;
-
-    assert_int_equal(momo_dataset_builder_new(&b, &err), MOMO_OK);
-    for (size_t k = 0; k < momo_dataset_n_symbols(ds); k++) {
-        momo_series s, g;
-        double *col[5];
-
-        momo_dataset_series(ds, k, &s);
-        for (int c = 0; c < 5; c++)
-            col[c] = malloc((s.n + 1) * sizeof(double));
-        for (size_t t = 0; t < s.n; t++) {
-            double junk = 1 + (double)(rand_r(&seed) % 100000);
-            int late = s.date[t] > cut;
-
-            col[0][t] = late ? junk : s.open[t];
-            col[1][t] = late ? junk * 3 : s.high[t];
-            col[2][t] = late ? junk / 3 : s.low[t];
-            col[3][t] = late ? junk * 2 : s.close[t];
-            col[4][t] = late ? junk * 1e6 : s.volume[t];
-        }
-        g = s;
-        g.open = col[0];
-        g.high = col[1];
-        g.low = col[2];
-        g.close = col[3];
-        g.volume = col[4];
-        assert_int_equal(momo_dataset_builder_add(
-                             b, momo_dataset_symbol(ds, k), &g, &err),
-                         MOMO_OK);
-        for (int c = 0; c < 5; c++)
-            free(col[c]);
-    }
-    assert_int_equal(momo_dataset_builder_finish(b, &out, &err), MOMO_OK);
-    return out;
-}
-
 /* If the first split had seen any bar of its test window, garbling
  * every bar after its training part would change what it chose. */
 static void training_never_sees_a_bar_of_its_test_window(void **state)
@@ -162,7 +120,7 @@ static void training_never_sees_a_bar_of_its_test_window(void **state)
     (void)state;
     a = walk(ds, sp, 0);
     momo_wf_split_get(a, 0, &sa);
-    bad = garble_after(ds, sa.train.to);
+    bad = tm_garble_after(ds, sa.train.to);
     b = walk(bad, sp, 0);
     momo_wf_split_get(b, 0, &sb);
     assert_int_equal(sa.train.to, sb.train.to);
