@@ -271,6 +271,9 @@ const momo_period *momo_periods_default(size_t *n);
  * otherwise MOMO_EIO or MOMO_EFORMAT with "file:line: ..." in `err`. */
 int momo_periods_load(const char *path, momo_period **out, size_t *n,
                       momo_err *err);
+/* The same from `len` bytes of YAML text, named `name` in messages. */
+int momo_periods_load_text(const char *text, size_t len, const char *name,
+                           momo_period **out, size_t *n, momo_err *err);
 void momo_periods_free(momo_period *p);
 
 enum momo_stress_kind {

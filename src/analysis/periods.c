@@ -180,11 +180,37 @@ static int parse_doc(yaml_document_t *doc, const char *path,
     return MOMO_OK;
 }
 
-int momo_periods_load(const char *path, momo_period **out, size_t *n,
-                      momo_err *err)
+int momo_periods_load_text(const char *text, size_t len, const char *name,
+                           momo_period **out, size_t *n, momo_err *err)
 {
     yaml_parser_t parser;
     yaml_document_t doc;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (len > PERIODS_MAX_BYTES)
+        return momo_err_set(err, MOMO_EFORMAT,
+                            "%s: larger than the limit of %d bytes", name,
+                            (int)PERIODS_MAX_BYTES);
+    if (!yaml_parser_initialize(&parser))
+        return momo_err_set(err, MOMO_ENOMEM, "out of memory");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        rc = momo_err_set(err, MOMO_EFORMAT, "%s:%zu: %s", name,
+                          parser.problem_mark.line + 1,
+                          parser.problem ? parser.problem : "bad YAML");
+    } else {
+        rc = parse_doc(&doc, name, out, n, err);
+        yaml_document_delete(&doc);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+int momo_periods_load(const char *path, momo_period **out, size_t *n,
+                      momo_err *err)
+{
     char *text = NULL;
     size_t len = 0;
     int rc;
@@ -194,20 +220,7 @@ int momo_periods_load(const char *path, momo_period **out, size_t *n,
     rc = core_read_file(path, PERIODS_MAX_BYTES, &text, &len, err);
     if (rc != MOMO_OK)
         return rc;
-    if (!yaml_parser_initialize(&parser)) {
-        core_free(text);
-        return momo_err_set(err, MOMO_ENOMEM, "out of memory");
-    }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        rc = momo_err_set(err, MOMO_EFORMAT, "%s:%zu: %s", path,
-                          parser.problem_mark.line + 1,
-                          parser.problem ? parser.problem : "bad YAML");
-    } else {
-        rc = parse_doc(&doc, path, out, n, err);
-        yaml_document_delete(&doc);
-    }
-    yaml_parser_delete(&parser);
+    rc = momo_periods_load_text(text, len, path, out, n, err);
     core_free(text);
     return rc;
 }
