@@ -170,18 +170,21 @@ int main(int argc, char **argv)
     for (int pass = 0; pass < 2; pass++) {
         momo_opt_result *r = NULL;
         momo_opt_counts c;
-        double t0 = momo_now(), c0 = bench_process_cpu(), wall;
+        double t0 = momo_now(), c0 = bench_process_cpu(), wall, cpu;
 
         if (momo_optimize(ds, &p, grid, &o, &r, &err) != MOMO_OK) {
             fprintf(stderr, "bench_optimize: %s\n", err.msg);
             return 1;
         }
         wall = momo_now() - t0;
+        cpu = bench_process_cpu() - c0;
         momo_opt_counts_get(r, &c);
         printf("seed grid%s  %zu combinations on %d cores: %.1f s wall, "
-               "%.1f s CPU, %zu cached (%.0f combinations/s)\n",
+               "%.1f s CPU, %zu cached (%.0f combinations/s, %.0f per "
+               "CPU second)\n",
                pass ? ", cached" : "         ", c.tested, cores, wall,
-               bench_process_cpu() - c0, c.cached, (double)c.tested / wall);
+               cpu, c.cached, (double)c.tested / wall,
+               (double)c.tested / cpu);
         fflush(stdout);
         if (pass == 0) {
             t0 = momo_now();
