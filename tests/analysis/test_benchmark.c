@@ -16,7 +16,6 @@
 #include "core/core.h"
 #include "momo/analysis.h"
 #include "momo/data.h"
-#include "momo/synth.h"
 
 /*---- The independent computation ----*/
 
@@ -318,26 +317,12 @@ static void spy_and_sixty_forty_match_the_raw_csv_files(void **state)
 
 static momo_dataset *synth_market(void)
 {
-    momo_synth_opts o = momo_synth_default_opts();
-    momo_dataset *ds = NULL;
-    momo_err err = { 0 };
-
-    o.n_stocks = 30;
-    o.n_crypto = 2;
-    o.years = 4;
-    o.seed = 9;
-    if (momo_synth_generate(&o, &ds, &err) != MOMO_OK)
-        fail_msg("synth: %s", err.msg);
-    return ds;
+    return tm_synth(30, 2, 4, 9);
 }
 
 static void small_params(momo_params *p)
 {
-    momo_params_default(p);
-    p->roc_periods[0] = 5;
-    p->roc_periods[1] = 10;
-    p->roc_periods[2] = 20;
-    p->roc_periods[3] = 40;
+    tm_short_params(p);
     p->momentum_threshold = 50;
 }
 

@@ -12,30 +12,15 @@
 #include "testmarket.h"
 #include "core/core.h"
 #include "momo/analysis.h"
-#include "momo/synth.h"
 
 static momo_dataset *synth_market(void)
 {
-    momo_synth_opts o = momo_synth_default_opts();
-    momo_dataset *ds = NULL;
-    momo_err err = { 0 };
-
-    o.n_stocks = 30;
-    o.n_crypto = 3;
-    o.years = 4;
-    o.seed = 21;
-    if (momo_synth_generate(&o, &ds, &err) != MOMO_OK)
-        fail_msg("synth: %s", err.msg);
-    return ds;
+    return tm_synth(30, 3, 4, 21);
 }
 
 static void small_params(momo_params *p)
 {
-    momo_params_default(p);
-    p->roc_periods[0] = 5;
-    p->roc_periods[1] = 10;
-    p->roc_periods[2] = 20;
-    p->roc_periods[3] = 40;
+    tm_short_params(p);
     p->momentum_threshold = 50;
 }
 
@@ -297,11 +282,7 @@ static void size_buckets_are_derived_without_a_universe_file(void **state)
     const momo_robust_test *t;
 
     (void)state;
-    momo_params_default(&p);
-    p.roc_periods[0] = 5;
-    p.roc_periods[1] = 10;
-    p.roc_periods[2] = 20;
-    p.roc_periods[3] = 40;
+    tm_short_params(&p);
     p.min_dollar_volume = 1e6;
     p.momentum_threshold = 50;
     memset(&o, 0, sizeof(o));

@@ -7,6 +7,7 @@
 #include "testutil.h"
 #include "testmarket.h"
 #include "core/core.h"
+#include "momo/synth.h"
 
 int32_t tm_day(int32_t start, int crypto, size_t n)
 {
@@ -186,4 +187,40 @@ void tm_easy_params(momo_params *p)
     p->max_positions = 1;
     p->trailing_stop_distance = 0.5;
     p->max_holding_days = 1000;
+}
+
+void tm_short_params(momo_params *p)
+{
+    momo_params_default(p);
+    p->roc_periods[0] = 5;
+    p->roc_periods[1] = 10;
+    p->roc_periods[2] = 20;
+    p->roc_periods[3] = 40;
+}
+
+void tm_random_params(momo_params *p)
+{
+    tm_short_params(p);
+    p->sma_fast = 10;
+    p->sma_slow = 40;
+    p->min_dollar_volume = 1e6;
+    p->rsi_min = 40;
+    p->rsi_max = 80;
+    p->max_holding_days = 15;
+}
+
+momo_dataset *tm_synth(int n_stocks, int n_crypto, int years,
+                       uint64_t seed)
+{
+    momo_synth_opts o = momo_synth_default_opts();
+    momo_dataset *ds = NULL;
+    momo_err err = { 0 };
+
+    o.n_stocks = n_stocks;
+    o.n_crypto = n_crypto;
+    o.years = years;
+    o.seed = seed;
+    if (momo_synth_generate(&o, &ds, &err) != MOMO_OK)
+        fail_msg("synth: %s", err.msg);
+    return ds;
 }

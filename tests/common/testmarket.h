@@ -36,5 +36,15 @@ momo_dataset *tm_garble_after(const momo_dataset *ds, int32_t cut);
 /* Parameters where every symbol qualifies quickly: tiny periods, no
  * thresholds, no costs. Tests then change what they exercise. */
 void tm_easy_params(momo_params *p);
+/* The default parameters with momentum windows of 5, 10, 20 and 40 bars,
+ * so a market of a few years ranks from its first months. */
+void tm_short_params(momo_params *p);
+/* tm_short_params plus short SMAs, a wide RSI band, a low liquidity
+ * floor and 15-bar holds: a tm_random market then trades a lot. */
+void tm_random_params(momo_params *p);
+/* The synthetic market generator at a small size; fails the test on
+ * error. */
+momo_dataset *tm_synth(int n_stocks, int n_crypto, int years,
+                       uint64_t seed);
 
 #endif

@@ -9,22 +9,6 @@
 #include "testmarket.h"
 #include "core/core.h"
 
-static void params_for_random(momo_params *p)
-{
-    momo_params_default(p);
-    /* shorter windows so a 3-year random market trades a lot */
-    p->roc_periods[0] = 5;
-    p->roc_periods[1] = 10;
-    p->roc_periods[2] = 20;
-    p->roc_periods[3] = 40;
-    p->sma_fast = 10;
-    p->sma_slow = 40;
-    p->min_dollar_volume = 1e6;
-    p->rsi_min = 40;
-    p->rsi_max = 80;
-    p->max_holding_days = 15;
-}
-
 static momo_result *run_ds(const momo_dataset *ds, const momo_params *p,
                            const momo_engine_opts *o, const momo_window *w)
 {
@@ -84,7 +68,7 @@ static void a_random_market_trades_every_exit_type(void **state)
     int seen[MOMO_N_EXIT_TYPES] = { 0 };
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     res = run_ds(ds, &p, NULL, NULL);
     t = momo_result_trades(res, &n);
     assert_true(n > 100);
@@ -104,7 +88,7 @@ static void runs_are_identical_whatever_the_thread_count(void **state)
     momo_result *a, *b, *c;
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     o1.threads = 1;
     o2.threads = 2;
     a = run_ds(ds, &p, &o1, NULL);
@@ -132,7 +116,7 @@ static void decisions_up_to_a_date_ignore_every_later_bar(void **state)
     const momo_equity_row *qa, *qb;
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     p.regime_enabled = 0;
     assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
     days = momo_engine_calendar(eng, &n_days);
@@ -188,7 +172,7 @@ static void a_window_trades_inside_it_and_closes_at_its_end(void **state)
     size_t n, ne;
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     w.from = core_days_from_civil(2011, 1, 1);
     w.to = core_days_from_civil(2011, 12, 31);
     res = run_ds(ds, &p, NULL, &w);
@@ -222,7 +206,7 @@ static void symbols_restrict_the_run_as_if_only_they_were_loaded(void **st)
     momo_err err = { 0 };
 
     (void)st;
-    params_for_random(&p);
+    tm_random_params(&p);
     p.max_positions = 3;
     assert_int_equal(momo_dataset_builder_new(&b, &err), MOMO_OK);
     for (size_t i = 0; i < 7; i++) {
@@ -254,7 +238,7 @@ static void unknown_or_untradable_symbols_are_refused(void **state)
     momo_err err = { 0 };
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     o.symbols = bad;
     o.n_symbols = 2;
     assert_int_equal(momo_engine_new(ds, &p, &o, &eng, &err),
@@ -274,7 +258,7 @@ static void parameters_that_change_the_precompute_are_refused(void **st)
     momo_err err = { 0 };
 
     (void)st;
-    params_for_random(&p);
+    tm_random_params(&p);
     assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
     assert_int_equal(momo_workspace_new(eng, &ws, &err), MOMO_OK);
     q = p;
@@ -301,7 +285,7 @@ static void eval_and_run_agree_and_eval_repeats_exactly(void **state)
     momo_err err = { 0 };
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
     assert_int_equal(momo_workspace_new(eng, &ws, &err), MOMO_OK);
     assert_int_equal(momo_backtest_eval(ws, &p, NULL, &m1, &err), MOMO_OK);
@@ -328,7 +312,7 @@ static void runs_from_filtered_lists_equal_scanning_runs(void **state)
     momo_err err = { 0 };
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
     assert_int_equal(momo_workspace_new(eng, &ws, &err), MOMO_OK);
     /* first sighting scans, the second builds the list, the third
@@ -372,7 +356,7 @@ static void fill_noise_is_reproducible_per_seed(void **state)
     momo_err err = { 0 };
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
     assert_int_equal(momo_workspace_new(eng, &ws, &err), MOMO_OK);
     assert_int_equal(momo_backtest_eval(ws, &p, NULL, &exact, &err), 0);
@@ -403,7 +387,7 @@ static void an_empty_window_is_an_error_naming_the_data_range(void **st)
     momo_err err = { 0 };
 
     (void)st;
-    params_for_random(&p);
+    tm_random_params(&p);
     w.from = core_days_from_civil(2030, 1, 1);
     assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);
     assert_int_equal(momo_backtest_run(eng, &p, &w, &res, &err),
@@ -420,7 +404,7 @@ static void engine_and_run_fail_cleanly_on_every_allocation(void **state)
     momo_params p;
 
     (void)state;
-    params_for_random(&p);
+    tm_random_params(&p);
     for (long nth = 1;; nth++) {
         momo_engine *eng = NULL;
         momo_result *res = NULL;

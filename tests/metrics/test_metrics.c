@@ -86,11 +86,7 @@ static void a_real_run_s_metrics_match_naive_formulas(void **state)
     double rs = 0, rq = 0, A;
 
     (void)state;
-    momo_params_default(&p);
-    p.roc_periods[0] = 5;
-    p.roc_periods[1] = 10;
-    p.roc_periods[2] = 20;
-    p.roc_periods[3] = 40;
+    tm_short_params(&p);
     p.min_dollar_volume = 1e6;
     p.max_holding_days = 10;
     assert_int_equal(momo_engine_new(ds, &p, NULL, &eng, &err), MOMO_OK);

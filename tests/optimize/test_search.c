@@ -15,22 +15,6 @@
 
 static momo_dataset *market;
 
-static void base_params(momo_params *p)
-{
-    momo_params_default(p);
-    /* short windows so a 3-year random market trades a lot */
-    p->roc_periods[0] = 5;
-    p->roc_periods[1] = 10;
-    p->roc_periods[2] = 20;
-    p->roc_periods[3] = 40;
-    p->sma_fast = 10;
-    p->sma_slow = 40;
-    p->min_dollar_volume = 1e6;
-    p->rsi_min = 40;
-    p->rsi_max = 80;
-    p->max_holding_days = 15;
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -108,7 +92,7 @@ static momo_opt_result *optimize(const momo_design *d, const momo_opt_opts *o)
     momo_opt_result *r = NULL;
     momo_err err = { 0 };
 
-    base_params(&p);
+    tm_random_params(&p);
     if (momo_optimize(market, &p, d, o, &r, &err) != MOMO_OK)
         fail_msg("optimize: %s", err.msg);
     return r;
@@ -190,7 +174,7 @@ static void each_trial_is_the_backtest_of_its_parameters(void **state)
     (void)state;
     opts_for_test(&o, 2);
     r = optimize(d, &o);
-    base_params(&p);
+    tm_random_params(&p);
     assert_int_equal(momo_engine_new(market, &p, NULL, &eng, &err),
                      MOMO_OK);
     for (size_t i = 0; i < momo_design_n_trials(d); i += 5) {
@@ -371,7 +355,7 @@ static void another_window_or_parameter_is_another_cache_key(void **state)
     b = optimize(d, &o);
     momo_opt_counts_get(b, &cnt);
     assert_int_equal(cnt.cached, 0);
-    base_params(&p);
+    tm_random_params(&p);
     p.commission_min = 2;       /* not searched, but part of every key */
     o.window.to = 0;
     assert_int_equal(momo_optimize(market, &p, d, &o, &c, &err), MOMO_OK);
@@ -417,7 +401,7 @@ static void an_interrupted_search_resumes_to_the_same_results(void **state)
     o.interrupt = &st.flag;
     o.progress = stop_after;
     o.progress_ud = &st;
-    base_params(&p);
+    tm_random_params(&p);
     assert_int_equal(momo_optimize(market, &p, d, &o, &r, &err),
                      MOMO_EINTR);
     assert_null(r);
@@ -479,7 +463,7 @@ static void *shard_main(void *arg)
     momo_params p;
     momo_err err = { 0 };
 
-    base_params(&p);
+    tm_random_params(&p);
     s->rc = momo_optimize(market, &p, s->d, &s->o, &s->r, &err);
     return NULL;
 }
@@ -542,7 +526,7 @@ static void a_precompute_parameter_gets_an_engine_per_value(void **state)
         momo_result *res = NULL;
         momo_opt_trial t;
 
-        base_params(&p);
+        tm_random_params(&p);
         p.rsi_period = (int)momo_design_value(d, i, 0);
         p.max_positions = (int)momo_design_value(d, i, 1);
         assert_int_equal(momo_engine_new(market, &p, NULL, &eng, &err),
@@ -582,7 +566,7 @@ static void evaluating_an_invalid_set_gives_no_result_and_a_warning(
     double bad[2] = { 75, 60 }, good[2] = { 45, 75 };
 
     (void)state;
-    base_params(&p);
+    tm_random_params(&p);
     memset(dims, 0, sizeof(dims));
     dims[0].param = momo_param_find("signals.entry.rsi_min");
     dims[1].param = momo_param_find("signals.entry.rsi_max");
@@ -622,7 +606,7 @@ static void a_study_fails_cleanly_on_every_allocation(void **state)
     opts_for_test(&o, 1);
     o.validation.from = core_days_from_civil(2011, 6, 1);
     o.window.to = core_days_from_civil(2011, 5, 31);
-    base_params(&p);
+    tm_random_params(&p);
     for (long nth = 1;; nth++) {
         momo_opt_result *r = NULL;
         int rc;

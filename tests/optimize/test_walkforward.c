@@ -13,21 +13,6 @@
 #include "momo/optimize.h"
 #include "momo/synth.h"
 
-static void base_params(momo_params *p)
-{
-    momo_params_default(p);
-    p->roc_periods[0] = 5;
-    p->roc_periods[1] = 10;
-    p->roc_periods[2] = 20;
-    p->roc_periods[3] = 40;
-    p->sma_fast = 10;
-    p->sma_slow = 40;
-    p->min_dollar_volume = 1e6;
-    p->rsi_min = 40;
-    p->rsi_max = 80;
-    p->max_holding_days = 15;
-}
-
 static momo_space *space_of(const char *text)
 {
     momo_space *sp = NULL;
@@ -66,7 +51,7 @@ static momo_wf_result *walk(const momo_dataset *ds, const momo_space *sp,
     wf.n_splits = 3;
     wf.anchored = anchored;
     loose_opts(&o);
-    base_params(&p);
+    tm_random_params(&p);
     if (momo_walk_forward(ds, &p, sp, &wf, &o, &r, &err) != MOMO_OK)
         fail_msg("walk-forward: %s", err.msg);
     return r;
@@ -147,7 +132,7 @@ static void the_out_of_sample_curve_chains_the_test_windows(void **state)
     momo_wf_split s;
 
     (void)state;
-    base_params(&p);
+    tm_random_params(&p);
     eq = momo_wf_equity(r, &n);
     assert_true(n > 100);
     assert_true(eq[0].equity == p.initial_capital);
@@ -200,7 +185,7 @@ static void sizing_recommends_the_best_frontier_point_within_tolerance(
 
     (void)state;
     loose_opts(&o);
-    base_params(&p);
+    tm_random_params(&p);
     assert_int_equal(momo_optimize_sizing(ds, &p, NULL, 0, 0.30, &o, &r,
                                           &err), MOMO_OK);
     assert_int_equal(momo_sizing_n_points(r), 6);
