@@ -65,7 +65,7 @@ static void on_estimate(void *ud, const momo_opt_estimate *e)
 {
     (void)ud;
     printf("  estimate after the first runs: %zu to run at %.0f/s "
-           "(%d workers): %.0f s\n", e->n_todo, e->rate, e->workers,
+           "(%d workers): %.0f s\n", e->n_left, e->rate, e->workers,
            e->seconds);
     fflush(stdout);
 }

@@ -52,7 +52,7 @@ static void on_estimate(void *ud, const momo_opt_estimate *e)
         return;
     if (u->prog && u->prog->tty && u->prog->last_draw > 0)
         fputs("\r\033[K", stderr);          /* clear the bar's line */
-    if (e->n_todo == 0) {
+    if (e->n_left == 0) {
         fprintf(stderr, "momo: %zu runs planned, all found in the cache\n",
                 e->n_trials);
         return;

@@ -164,11 +164,11 @@ int momo_opt_evaluate(momo_workspace *ws, const momo_params *base,
 typedef struct momo_opt_estimate {
     size_t n_trials;         /* runs the command plans in all */
     size_t n_cached;         /* of the first phase, found in the cache */
-    size_t n_todo;           /* left to run (estimated for later phases) */
+    size_t n_left;           /* left to run (estimated for later phases) */
     int workers;             /* threads x shards */
     double rate;             /* measured backtests per second, all
                                 workers together */
-    double seconds;          /* n_todo / rate */
+    double seconds;          /* n_left / rate */
 } momo_opt_estimate;
 
 /* Gather the same-sized contributions of every shard: given this

@@ -784,7 +784,7 @@ static int same_group(const struct pre_sort *ps, size_t a, size_t b)
 }
 
 static void call_estimate(struct opt_ctx *cx, size_t n_cached,
-                          size_t n_todo_here, double rate)
+                          size_t n_left_here, double rate)
 {
     momo_opt_estimate e;
 
@@ -794,11 +794,11 @@ static void call_estimate(struct opt_ctx *cx, size_t n_cached,
     memset(&e, 0, sizeof(e));
     e.n_trials = cx->n_planned ? cx->n_planned : cx->phase_total;
     e.n_cached = n_cached;
-    e.n_todo = n_todo_here + (e.n_trials > cx->phase_total
+    e.n_left = n_left_here + (e.n_trials > cx->phase_total
                               ? e.n_trials - cx->phase_total : 0);
     e.workers = cx->jobs * (int)cx->o.n_shards;
     e.rate = rate * (double)cx->o.n_shards;
-    e.seconds = e.rate > 0 ? (double)e.n_todo / e.rate : 0;
+    e.seconds = e.rate > 0 ? (double)e.n_left / e.rate : 0;
     cx->o.on_estimate(cx->o.estimate_ud, &e);
 }
 
