@@ -175,9 +175,23 @@ int momo_backtest_eval_noisy(momo_workspace *ws, const momo_params *p,
                              const momo_fill_noise *noise,
                              momo_metrics *out, momo_err *err);
 
+/* n backtests over the same window, computed together in one pass over
+ * the calendar: ws[k] runs p[k] into out[k], with rc[k] and errs[k] its
+ * outcome. The workspaces must be distinct and of one engine. Each
+ * result is exactly momo_backtest_eval's; together they read the shared
+ * precompute once instead of n times, which is what makes a batch
+ * cheaper than its runs one by one. */
+int momo_backtest_eval_batch(momo_workspace *const *ws,
+                             const momo_params *p, size_t n,
+                             const momo_window *win, momo_metrics *out,
+                             int *rc, momo_err *errs);
+
 /* The last run's equity rows, living until the next run on `ws`. */
 const momo_equity_row *momo_workspace_equity(const momo_workspace *ws,
                                              size_t *n);
+/* Its daily returns E_t / E_t-1 - 1, one fewer than the rows (n may be
+ * NULL). */
+const double *momo_workspace_returns(const momo_workspace *ws, size_t *n);
 
 /* One full backtest with its trades and equity. */
 int momo_backtest_run(const momo_engine *eng, const momo_params *p,

@@ -95,6 +95,13 @@ void eng_ws_free(struct eng_ws *ws);
 int eng_run(struct eng_ws *ws, const momo_params *p,
             const struct eng_run_opts *o, const struct eng_out **out,
             momo_err *err);
+/* n runs over the same window in one pass over the calendar: day by day,
+ * ws[k] runs p[k]'s rules, so the runs share the candidates and bars
+ * they read while those are in the cache, and ws[0]'s filtered lists.
+ * Each out[k] is exactly what eng_run(ws[k], p[k], o) gives. */
+int eng_run_batch(struct eng_ws *const *ws, const momo_params *const *p,
+                  size_t n, const struct eng_run_opts *o,
+                  const struct eng_out **out, momo_err *err);
 
 /* Score of candidate i of day d (see struct eng_cand). */
 static inline double eng_cand_score(const struct momo_engine *eng, size_t d,

@@ -72,13 +72,53 @@ struct eng_filter {
 };
 #define ENG_N_FILTERS 4
 
-struct eng_ws {
-    const struct momo_engine *eng;
+/* An exit worked out on one day by one run of a batch, for the others
+ * that fill the same bar under the same exit rule: the rule's numbers
+ * and the bar decide the walk, so equal keys give equal exits. */
+struct eng_plan {
+    int32_t date;               /* the fill's date; others are stale */
+    uint32_t sym, bar;
+    int max_holding_days;
+    double fixed_stop, target, trail_keep;
+    int32_t exit_date;
+    uint32_t exit_bar;
+    struct strat_exit exit;
+};
+#define ENG_N_PLANS 128         /* a power of 2 */
+#define ENG_PLAN_PROBES 8
+
+/* A workspace's filtered lists and, in a batch, its exits of the day;
+ * the runs of a batch share their first workspace's. */
+struct eng_fcache {
     struct eng_filter filters[ENG_N_FILTERS];
-    const struct eng_filter *filter;   /* this run's, or NULL: scan */
     struct eng_filter seen;     /* filters met once, not yet built */
     int seen_set;
     unsigned long clock;
+    unsigned long pinned;       /* stamps above it: in use by a batch */
+    int share_plans;            /* in a batch: plans[] is live */
+    struct eng_plan plans[ENG_N_PLANS];
+};
+
+/* The state of a run between its days (what eng_run_batch interleaves). */
+struct day {
+    const momo_params *p;
+    struct strat_costs costs;
+    int32_t date;
+    double cash;
+    int record;
+    double noise;               /* bps / 10000, 0 for exact fills */
+    uint64_t noise_seed;
+    size_t d0, d1;              /* the window's calendar rows */
+    double growth;              /* a day's cash interest factor */
+    double prev;                /* yesterday's equity */
+};
+
+struct eng_ws {
+    const struct momo_engine *eng;
+    struct eng_fcache own;
+    struct eng_fcache *fc;      /* &own, or a batch's shared one */
+    const struct eng_filter *filter;   /* this run's, or NULL: scan */
+    struct day dy;
     uint32_t *exits;            /* slots with an exit in the window, by
                                    (exit date, phase, symbol) */
     size_t n_exits;
@@ -111,6 +151,7 @@ int eng_ws_new(const struct momo_engine *eng, struct eng_ws **out)
     if (!ws)
         return MOMO_ENOMEM;
     ws->eng = eng;
+    ws->fc = &ws->own;
     ws->busy = core_calloc(eng->n_sym, 1);
     ws->slots = core_calloc(eng->n_sym, sizeof(*ws->slots));
     ws->free_slots = core_calloc(eng->n_sym, sizeof(*ws->free_slots));
@@ -141,24 +182,14 @@ void eng_ws_free(struct eng_ws *ws)
     core_free(ws->eq);
     core_free(ws->ret);
     for (size_t k = 0; k < ENG_N_FILTERS; k++) {
-        core_free(ws->filters[k].start);
-        core_free(ws->filters[k].idx);
+        core_free(ws->own.filters[k].start);
+        core_free(ws->own.filters[k].idx);
     }
     core_free(ws->rec);
     core_free(ws);
 }
 
 /*---- Closing a position ----*/
-
-struct day {
-    const momo_params *p;
-    struct strat_costs costs;
-    int32_t date;
-    double cash;
-    int record;
-    double noise;               /* bps / 10000, 0 for exact fills */
-    uint64_t noise_seed;
-};
 
 /* splitmix64: a counter-based generator for fill noise */
 static uint64_t mix64(uint64_t x)
@@ -272,18 +303,59 @@ static int32_t date_of(const momo_series *s, uint32_t bar)
     return bar < s->n ? s->date[bar] : INT32_MAX;
 }
 
+/* The plan slot for this fill and rule: the matching one, else a stale
+ * one to fill; NULL when the probes find neither. */
+static struct eng_plan *plan_slot(struct eng_fcache *fc, const struct pos *ps,
+                                  const struct strat_exit_rule *r)
+{
+    uint64_t h, bits[3];
+
+    memcpy(&bits[0], &r->fixed_stop, sizeof(double));
+    memcpy(&bits[1], &r->target, sizeof(double));
+    memcpy(&bits[2], &r->trail_keep, sizeof(double));
+    h = mix64(((uint64_t)ps->sym << 32 | ps->entry_bar) ^
+              mix64(bits[0] ^ mix64(bits[1] ^ mix64(
+                  bits[2] ^ (uint64_t)r->max_holding_days))));
+    for (int k = 0; k < ENG_PLAN_PROBES; k++) {
+        struct eng_plan *e = &fc->plans[(h + (uint64_t)k) &
+                                        (ENG_N_PLANS - 1)];
+
+        if (e->date != ps->entry_date)
+            return e;                   /* stale: free for this one */
+        if (e->sym == ps->sym && e->bar == ps->entry_bar &&
+            e->max_holding_days == r->max_holding_days &&
+            e->fixed_stop == r->fixed_stop && e->target == r->target &&
+            e->trail_keep == r->trail_keep)
+            return e;
+    }
+    return NULL;
+}
+
 /* Walk a new position's bars from the one after its entry bar, up to the
- * window's last date, until the exit rule fires (STRATEGY.md 6). */
-static void plan_exit(const momo_params *p, int32_t last_date, int record,
+ * window's last date, until the exit rule fires (STRATEGY.md 6). In a
+ * batch, a walk another run made today for the same bar and rule is
+ * taken as it is. */
+static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
                       struct pos *ps)
 {
     const momo_series *s = ps->s;
     uint32_t b = ps->entry_bar, j;
+    int32_t last_date = ws->last_date;
     struct strat_exit_rule rule;
+    struct eng_plan *memo = NULL;
     double high = s->high[b];
     int held = 1;                          /* the entry bar is bar 1 */
 
     strat_exit_rule_init(p, ps->cls, ps->entry, &rule);
+    if (ws->fc->share_plans && !record) {
+        memo = plan_slot(ws->fc, ps, &rule);
+        if (memo && memo->date == ps->entry_date) {
+            ps->exit_date = memo->exit_date;
+            ps->exit_bar = memo->exit_bar;
+            ps->exit = memo->exit;
+            return;
+        }
+    }
     ps->exit_date = INT32_MAX;
     for (j = b + 1; j < s->n && s->date[j] <= last_date; j++) {
         if ((j & 7) == 0)       /* the closes the daily marks will read */
@@ -298,6 +370,18 @@ static void plan_exit(const momo_params *p, int32_t last_date, int record,
         if (s->high[j] > high)
             high = s->high[j];
         held++;
+    }
+    if (memo) {
+        memo->date = ps->entry_date;
+        memo->sym = ps->sym;
+        memo->bar = b;
+        memo->max_holding_days = rule.max_holding_days;
+        memo->fixed_stop = rule.fixed_stop;
+        memo->target = rule.target;
+        memo->trail_keep = rule.trail_keep;
+        memo->exit_date = ps->exit_date;
+        memo->exit_bar = ps->exit_bar;
+        memo->exit = ps->exit;
     }
     if (record) {       /* MAE and MFE: the bars held before the exit */
         ps->min_low = s->low[b];
@@ -398,7 +482,7 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
         np.entry_date = dy->date;
         np.mark_bar = b;
         np.next_date = date_of(s, b + 1);
-        plan_exit(p, ws->last_date, dy->record, &np);
+        plan_exit(ws, p, dy->record, &np);
         dy->cash = dy->cash - (np.qty * px + np.entry_comm);
         insert_position(ws, &np);
     }
@@ -633,34 +717,38 @@ static int build_filter(struct eng_ws *ws, const momo_params *p,
 }
 
 /* Point ws->filter at the list for p's filters, building it when these
- * filters were already seen; NULL (scan) otherwise or without memory. */
+ * filters were already seen; NULL (scan) otherwise, without memory, or
+ * when every list is in use by the runs of a batch. */
 static void pick_filter(struct eng_ws *ws, const momo_params *p)
 {
-    struct eng_filter *f, *oldest = &ws->filters[0];
+    struct eng_fcache *fc = ws->fc;
+    struct eng_filter *f, *oldest = &fc->filters[0];
 
     ws->filter = NULL;
     for (size_t k = 0; k < ENG_N_FILTERS; k++) {
-        f = &ws->filters[k];
+        f = &fc->filters[k];
         if (f->built && same_filter(f, p)) {
-            f->stamp = ++ws->clock;
+            f->stamp = ++fc->clock;
             ws->filter = f;
             return;
         }
         if (f->stamp < oldest->stamp)
             oldest = f;
     }
-    if (!ws->seen_set || !same_filter(&ws->seen, p)) {
-        ws->seen.threshold = p->momentum_threshold;   /* first sighting */
-        ws->seen.rsi_min = p->rsi_min;
-        ws->seen.rsi_max = p->rsi_max;
-        ws->seen.trend = p->trend_filter;
-        ws->seen_set = 1;
+    if (!fc->seen_set || !same_filter(&fc->seen, p)) {
+        fc->seen.threshold = p->momentum_threshold;   /* first sighting */
+        fc->seen.rsi_min = p->rsi_min;
+        fc->seen.rsi_max = p->rsi_max;
+        fc->seen.trend = p->trend_filter;
+        fc->seen_set = 1;
         return;
     }
+    if (oldest->built && oldest->stamp > fc->pinned)
+        return;                         /* all in use: scan */
     oldest->built = 0;
     if (build_filter(ws, p, oldest) != MOMO_OK)
         return;                         /* scanning works as well */
-    oldest->stamp = ++ws->clock;
+    oldest->stamp = ++fc->clock;
     ws->filter = oldest;
 }
 
@@ -681,18 +769,15 @@ static void end_of_period(struct eng_ws *ws, struct day *dy)
     ws->n_exits = 0;
 }
 
-int eng_run(struct eng_ws *ws, const momo_params *p,
-            const struct eng_run_opts *o, const struct eng_out **out,
-            momo_err *err)
+/* Set a run up: its window, state and filtered list. */
+static int run_begin(struct eng_ws *ws, const momo_params *p,
+                     const struct eng_run_opts *o, momo_err *err)
 {
     const struct momo_engine *eng = ws->eng;
-    struct day dy;
+    struct day *dy = &ws->dy;
     size_t d0, d1;
-    double A, growth, prev = 0;
-    int rc;
+    int rc = eng_window(eng, o->from, o->to, &d0, &d1, err);
 
-    *out = NULL;
-    rc = eng_window(eng, o->from, o->to, &d0, &d1, err);
     if (rc != MOMO_OK)
         return rc;
     memset(ws->busy, 0, eng->n_sym);
@@ -707,60 +792,128 @@ int eng_run(struct eng_ws *ws, const momo_params *p,
     pick_filter(ws, p);
     ws->last_date = eng->days[d1];
     ws->cut_n[0] = ws->cut_n[1] = SIZE_MAX;
-    A = eng_periods_per_year(eng, d0, d1);
-    growth = 1.0 + p->cash_rate / A;
-    dy.p = p;
-    strat_costs_init(p, &dy.costs);
-    dy.cash = p->initial_capital;
-    dy.record = o->record_trades;
-    dy.noise = o->noise_bps / 10000.0;
-    dy.noise_seed = o->noise_seed;
-    for (size_t d = d0; d <= d1; d++) {
-        momo_equity_row *row = &ws->eq[d - d0];
-        double equity;
+    ws->out.periods_per_year = eng_periods_per_year(eng, d0, d1);
+    dy->p = p;
+    strat_costs_init(p, &dy->costs);
+    dy->cash = p->initial_capital;
+    dy->record = o->record_trades;
+    dy->noise = o->noise_bps / 10000.0;
+    dy->noise_seed = o->noise_seed;
+    dy->d0 = d0;
+    dy->d1 = d1;
+    dy->growth = 1.0 + p->cash_rate / ws->out.periods_per_year;
+    dy->prev = 0;
+    return MOMO_OK;
+}
 
-        dy.date = eng->days[d];
-        if (d + 2 <= d1) {
-            /* the head of the candidates of two days ahead: the lists
-             * are too big for the cache, and each run visits only their
-             * heads, so fetch them before they are needed */
-            size_t c = eng->cand_start[d + 2];
+/* Calendar row d of the run (STRATEGY.md 11.10). */
+static void run_day(struct eng_ws *ws, size_t d)
+{
+    const struct momo_engine *eng = ws->eng;
+    struct day *dy = &ws->dy;
+    const momo_params *p = dy->p;
+    size_t d0 = dy->d0, d1 = dy->d1;
+    momo_equity_row *row = &ws->eq[d - d0];
+    double equity;
 
-            __builtin_prefetch(&eng->cands[c]);
-            __builtin_prefetch(&eng->cands[c + 4]);
-            __builtin_prefetch(&eng->cands[c + 8]);
-        }
-        exits_today(ws, &dy, 1);                    /* (a) */
-        if (ws->n_ord && orders_due(ws, dy.date))
-            fill_orders(ws, &dy);                   /* (b) */
-        exits_today(ws, &dy, 0);                    /* (c) */
-        if (d > d0 && p->cash_rate != 0)
-            dy.cash = dy.cash * growth;
-        equity = mark(ws, &dy);                     /* (d) */
-        if (d == d1) {
-            end_of_period(ws, &dy);
-            equity = dy.cash;
-        }
-        row->date = dy.date;
-        row->equity = equity;
-        row->cash = dy.cash;
-        row->positions = (int)ws->n_pos;
-        if (d > d0)
-            ws->ret[d - d0 - 1] = equity / prev - 1.0;
-        prev = equity;
-        if (d < d1)
-            decide(ws, p, d, equity);
+    dy->date = eng->days[d];
+    if (d + 2 <= d1) {
+        /* the head of the candidates of two days ahead: the lists are
+         * too big for the cache, and each run visits only their heads,
+         * so fetch them before they are needed */
+        size_t c = eng->cand_start[d + 2];
+
+        __builtin_prefetch(&eng->cands[c]);
+        __builtin_prefetch(&eng->cands[c + 4]);
+        __builtin_prefetch(&eng->cands[c + 8]);
     }
+    exits_today(ws, dy, 1);                     /* (a) */
+    if (ws->n_ord && orders_due(ws, dy->date))
+        fill_orders(ws, dy);                    /* (b) */
+    exits_today(ws, dy, 0);                     /* (c) */
+    if (d > d0 && p->cash_rate != 0)
+        dy->cash = dy->cash * dy->growth;
+    equity = mark(ws, dy);                      /* (d) */
+    if (d == d1) {
+        end_of_period(ws, dy);
+        equity = dy->cash;
+    }
+    row->date = dy->date;
+    row->equity = equity;
+    row->cash = dy->cash;
+    row->positions = (int)ws->n_pos;
+    if (d > d0)
+        ws->ret[d - d0 - 1] = equity / dy->prev - 1.0;
+    dy->prev = equity;
+    if (d < d1)
+        decide(ws, p, d, equity);
+}
+
+static int run_end(struct eng_ws *ws, int record, const struct eng_out **out,
+                   momo_err *err)
+{
     if (ws->rec_failed)
         return momo_err_set(err, MOMO_ENOMEM,
                             "out of memory recording trades");
     ws->out.eq = ws->eq;
-    ws->out.n_eq = d1 - d0 + 1;
+    ws->out.n_eq = ws->dy.d1 - ws->dy.d0 + 1;
     ws->out.ret = ws->ret;
-    ws->out.trades = o->record_trades ? ws->rec : NULL;
+    ws->out.trades = record ? ws->rec : NULL;
     ws->out.n_trades = ws->acc.n;
     ws->out.acc = ws->acc;
-    ws->out.periods_per_year = A;
     *out = &ws->out;
     return MOMO_OK;
+}
+
+int eng_run(struct eng_ws *ws, const momo_params *p,
+            const struct eng_run_opts *o, const struct eng_out **out,
+            momo_err *err)
+{
+    int rc;
+
+    *out = NULL;
+    ws->fc = &ws->own;
+    ws->own.pinned = 0;
+    ws->own.share_plans = 0;
+    rc = run_begin(ws, p, o, err);
+    if (rc != MOMO_OK)
+        return rc;
+    for (size_t d = ws->dy.d0; d <= ws->dy.d1; d++)
+        run_day(ws, d);
+    return run_end(ws, o->record_trades, out, err);
+}
+
+int eng_run_batch(struct eng_ws *const *ws, const momo_params *const *p,
+                  size_t n, const struct eng_run_opts *o,
+                  const struct eng_out **out, momo_err *err)
+{
+    struct eng_fcache *fc;
+    int rc = MOMO_OK;
+
+    if (n == 0)
+        return MOMO_OK;
+    fc = &ws[0]->own;
+    fc->pinned = fc->clock;             /* lists picked from here on stay */
+    fc->share_plans = n > 1;
+    for (size_t k = 0; k < ENG_N_PLANS; k++)
+        fc->plans[k].date = INT32_MIN;  /* stale */
+    for (size_t k = 0; k < n; k++) {
+        MOMO_ASSERT(ws[k]->eng == ws[0]->eng);
+        out[k] = NULL;
+        ws[k]->fc = fc;
+        rc = run_begin(ws[k], p[k], o, err);
+        if (rc != MOMO_OK)
+            goto out;
+    }
+    for (size_t d = ws[0]->dy.d0; d <= ws[0]->dy.d1; d++)
+        for (size_t k = 0; k < n; k++)
+            run_day(ws[k], d);
+    for (size_t k = 0; rc == MOMO_OK && k < n; k++)
+        rc = run_end(ws[k], o->record_trades, &out[k], err);
+out:
+    for (size_t k = 0; k < n; k++)
+        ws[k]->fc = &ws[k]->own;
+    fc->pinned = 0;
+    fc->share_plans = 0;
+    return rc;
 }

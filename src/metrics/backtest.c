@@ -114,11 +114,65 @@ int momo_backtest_eval_noisy(momo_workspace *ws, const momo_params *p,
     return rc;
 }
 
+int momo_backtest_eval_batch(momo_workspace *const *ws,
+                             const momo_params *p, size_t n,
+                             const momo_window *win, momo_metrics *out,
+                             int *rc, momo_err *errs)
+{
+    enum { CHUNK = 32 };
+    struct eng_run_opts o = { 0 };
+    struct eng_ws *run_ws[CHUNK];
+    const momo_params *run_p[CHUNK];
+    const struct eng_out *eo[CHUNK];
+    size_t idx[CHUNK];
+
+    if (win) {
+        o.from = win->from;
+        o.to = win->to;
+    }
+    for (size_t k0 = 0; k0 < n; k0 += CHUNK) {
+        size_t k1 = k0 + CHUNK < n ? k0 + CHUNK : n, m = 0;
+        momo_err berr = { 0 };
+        int brc;
+
+        for (size_t k = k0; k < k1; k++) {
+            ws[k]->last = NULL;
+            rc[k] = check_params(ws[k]->eng, &p[k], &errs[k]);
+            if (rc[k] != MOMO_OK)
+                continue;
+            MOMO_ASSERT(ws[k]->eng == ws[k0]->eng);
+            run_ws[m] = ws[k]->ws;
+            run_p[m] = &p[k];
+            idx[m++] = k;
+        }
+        brc = eng_run_batch(run_ws, run_p, m, &o, eo, &berr);
+        for (size_t j = 0; j < m; j++) {
+            size_t k = idx[j];
+
+            rc[k] = brc;
+            if (brc != MOMO_OK) {
+                errs[k] = berr;
+                continue;
+            }
+            ws[k]->last = eo[j];
+            met_compute(eo[j], p[k].risk_free, &out[k]);
+        }
+    }
+    return MOMO_OK;
+}
+
 const momo_equity_row *momo_workspace_equity(const momo_workspace *ws,
                                              size_t *n)
 {
     *n = ws->last ? ws->last->n_eq : 0;
     return ws->last ? ws->last->eq : NULL;
+}
+
+const double *momo_workspace_returns(const momo_workspace *ws, size_t *n)
+{
+    if (n)
+        *n = ws->last && ws->last->n_eq > 0 ? ws->last->n_eq - 1 : 0;
+    return ws->last ? ws->last->ret : NULL;
 }
 
 int momo_backtest_run(const momo_engine *eng, const momo_params *p,

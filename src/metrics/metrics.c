@@ -149,8 +149,13 @@ static void drawdown_stats(const momo_equity_row *eq, size_t n,
         ? (eq[n - 1].equity - eq[0].equity) / max_money : NAN;
 }
 
+/* What a curve's metrics need beyond its ends: the return statistics,
+ * the drawdown statistics, the count of invested days. */
+enum { NEED_RET = 1, NEED_DD = 2, NEED_EXPO = 4, NEED_ALL = 7 };
+
 static void from_equity(const momo_equity_row *eq, const double *ret,
-                        size_t n, double A, double rf, momo_metrics *m)
+                        size_t n, double A, double rf, unsigned need,
+                        momo_metrics *m)
 {
     double years, ratio;
     size_t held = 0;
@@ -167,19 +172,47 @@ static void from_equity(const momo_equity_row *eq, const double *ret,
     years = (double)(eq[n - 1].date - eq[0].date) / 365.25;
     m->cagr = years > 0 && ratio > 0 ? pow(ratio, 1.0 / years) - 1.0
                                      : (ratio <= 0 ? -1.0 : NAN);
-    if (n >= 2)
+    if (n >= 2 && (need & NEED_RET))
         returns_stats(eq, ret, n, A, rf, m);
-    drawdown_stats(eq, n, m);
-    m->calmar = m->max_drawdown > 0 ? m->cagr / m->max_drawdown : NAN;
-    for (size_t t = 0; t < n; t++)
-        held += eq[t].positions > 0;
-    m->exposure = (double)held / (double)n;
+    if (need & NEED_DD) {
+        drawdown_stats(eq, n, m);
+        m->calmar = m->max_drawdown > 0 ? m->cagr / m->max_drawdown : NAN;
+    }
+    if (need & NEED_EXPO) {
+        for (size_t t = 0; t < n; t++)
+            held += eq[t].positions > 0;
+        m->exposure = (double)held / (double)n;
+    }
 }
 
 void met_from_equity(const momo_equity_row *eq, size_t n, double A,
                      double rf, momo_metrics *m)
 {
-    from_equity(eq, NULL, n, A, rf, m);
+    from_equity(eq, NULL, n, A, rf, NEED_ALL, m);
+}
+
+double met_curve_metric(const momo_equity_row *eq, const double *ret,
+                        size_t n, double A, double rf, size_t which)
+{
+    size_t off = metric_table[which].offset;
+    unsigned need = 0;
+    momo_metrics m;
+
+    if (off == offsetof(momo_metrics, annual_volatility) ||
+        off == offsetof(momo_metrics, sharpe) ||
+        off == offsetof(momo_metrics, sortino))
+        need = NEED_RET;
+    else if (off == offsetof(momo_metrics, max_drawdown) ||
+             off == offsetof(momo_metrics, max_drawdown_duration) ||
+             off == offsetof(momo_metrics, max_drawdown_recovery) ||
+             off == offsetof(momo_metrics, calmar) ||
+             off == offsetof(momo_metrics, ulcer_index) ||
+             off == offsetof(momo_metrics, recovery_factor))
+        need = NEED_DD;
+    else if (off == offsetof(momo_metrics, exposure))
+        need = NEED_EXPO;
+    from_equity(eq, ret, n, A, rf, need, &m);
+    return momo_metric_get(&m, which);
 }
 
 void met_compute(const struct eng_out *o, double rf, momo_metrics *m)
@@ -187,7 +220,8 @@ void met_compute(const struct eng_out *o, double rf, momo_metrics *m)
     const struct eng_trade_acc *a = &o->acc;
     double n = (double)a->n;
 
-    from_equity(o->eq, o->ret, o->n_eq, o->periods_per_year, rf, m);
+    from_equity(o->eq, o->ret, o->n_eq, o->periods_per_year, rf, NEED_ALL,
+                m);
     m->num_trades = n;
     if (a->n == 0)
         return;

@@ -33,7 +33,8 @@
 #include "metrics/metrics.h"
 #include "optimize/optimize_int.h"
 
-#define FIRST_BATCH_PER_WORKER  8      /* timed for the estimate */
+#define LANES                   32     /* trials a worker runs together */
+#define FIRST_BATCH_PER_WORKER  LANES  /* timed for the estimate */
 #define SHARD_BATCH             1024   /* trials per shard per exchange */
 #define COMMIT_SECONDS          0.5
 #define MAX_WARNINGS            5
@@ -111,15 +112,14 @@ void opt_block_lengths(size_t n_eq, size_t S, size_t *len)
         len[b] = (b + 1) * T / S - b * T / S;
 }
 
-void opt_summarize_curve(const momo_equity_row *eq, size_t n, double A,
-                         double rf, size_t which, size_t K, size_t S,
-                         double *sub, double *blk)
+void opt_summarize_curve(const momo_equity_row *eq, const double *ret,
+                         size_t n, double A, double rf, size_t which,
+                         size_t K, size_t S, double *sub, double *blk)
 {
     size_t T = n > 0 ? n - 1 : 0;
 
     for (size_t k = 0; k < K; k++) {
         size_t r0 = k * n / K, r1 = (k + 1) * n / K;
-        momo_metrics mm;
 
         if (r0 > 0)
             r0--;              /* share the boundary row: returns tile */
@@ -127,14 +127,14 @@ void opt_summarize_curve(const momo_equity_row *eq, size_t n, double A,
             sub[k] = NAN;
             continue;
         }
-        met_from_equity(eq + r0, r1 - r0, A, rf, &mm);
-        sub[k] = momo_metric_get(&mm, which);
+        sub[k] = met_curve_metric(eq + r0, ret ? ret + r0 : NULL, r1 - r0,
+                                  A, rf, which);
     }
     for (size_t b = 0; b < S; b++) {
         double s = 0, s2 = 0;
 
         for (size_t t = b * T / S; t < (b + 1) * T / S; t++) {
-            double r = eq[t + 1].equity / eq[t].equity - 1.0;
+            double r = ret ? ret[t] : eq[t + 1].equity / eq[t].equity - 1.0;
 
             s += r;
             s2 += r * r;
@@ -326,6 +326,7 @@ struct pool {
     struct opt_rows *rows;
     momo_workspace **ws;
     const size_t *items;       /* trial indices to run */
+    size_t lanes;              /* workspaces per worker (<= LANES) */
     size_t n_items, next, done;
     size_t *finished;          /* trial indices, in finishing order */
     int stop, running;
@@ -344,40 +345,74 @@ static int interrupted(const struct opt_ctx *cx)
     return cx->o.interrupt && *cx->o.interrupt;
 }
 
-/* Run trial i into its row. Only a hard failure (out of memory) returns
+/* Record the failure of trial i. Only running out of memory returns
  * non-OK, described in `hard`. */
-static int run_trial(struct pool *pl, momo_workspace *ws, size_t i,
-                     momo_err *hard)
+static int trial_failed(struct pool *pl, size_t i, const momo_err *e,
+                        momo_err *hard)
 {
-    struct opt_ctx *cx = pl->cx;
     struct opt_rows *rows = pl->rows;
-    momo_evaluation ev;
-    momo_params p;
-    momo_err e = { 0 };
-    int rc = opt_trial_params(&cx->base, pl->d, i, &p, &e);
 
-    if (rc == MOMO_OK)
-        rc = evaluate(ws, &p, pl->win, 1, &ev, &e);
-    if (rc == MOMO_OK) {
-        rows->m[i] = ev.metrics;
-        opt_summarize_curve(ev.equity, ev.n_equity,
-                            ev.metrics.periods_per_year, p.risk_free,
-                            cx->sub_metric, rows->K, rows->S,
-                            &rows->sub[i * rows->K],
-                            &rows->blk[i * rows->S * 2]);
-        rows->state[i] = OPT_OK;
-        return MOMO_OK;
-    }
-    if (rc == MOMO_ENOMEM)
-        return momo_err_set(hard, rc, "%s", e.msg);
-    rows->reason[i] = core_strdup(e.msg);
+    rows->reason[i] = core_strdup(e->msg);
     if (!rows->reason[i])
         return momo_err_set(hard, MOMO_ENOMEM, "out of memory");
     rows->state[i] = OPT_FAILED;
     pthread_mutex_lock(&pl->mu);
     if (pl->warned++ < MAX_WARNINGS)
-        core_warn("trial %zu failed: %s", i, e.msg);
+        core_warn("trial %zu failed: %s", i, e->msg);
     pthread_mutex_unlock(&pl->mu);
+    return MOMO_OK;
+}
+
+/* Run trials items[0..n) (n <= LANES) together, one workspace each,
+ * into their rows. Only a hard failure (out of memory) returns non-OK,
+ * described in `hard`. */
+static int run_trials(struct pool *pl, momo_workspace **ws,
+                      const size_t *items, size_t n, momo_err *hard)
+{
+    struct opt_ctx *cx = pl->cx;
+    struct opt_rows *rows = pl->rows;
+    momo_params p[LANES];
+    momo_metrics m[LANES];
+    momo_err e[LANES];
+    int rc[LANES];
+    size_t idx[LANES], k = 0;
+
+    memset(p, 0, sizeof(p));
+    for (size_t j = 0; j < n; j++) {
+        momo_err pe = { 0 };
+        int prc = opt_trial_params(&cx->base, pl->d, items[j], &p[k], &pe);
+
+        if (prc == MOMO_ENOMEM)
+            return momo_err_set(hard, prc, "%s", pe.msg);
+        if (prc != MOMO_OK) {
+            if (trial_failed(pl, items[j], &pe, hard) != MOMO_OK)
+                return MOMO_ENOMEM;
+            continue;
+        }
+        idx[k++] = items[j];
+    }
+    momo_backtest_eval_batch(ws, p, k, pl->win, m, rc, e);
+    for (size_t j = 0; j < k; j++) {
+        size_t i = idx[j];
+        const momo_equity_row *eq;
+        size_t n_eq;
+
+        if (rc[j] == MOMO_ENOMEM)
+            return momo_err_set(hard, rc[j], "%s", e[j].msg);
+        if (rc[j] != MOMO_OK) {
+            if (trial_failed(pl, i, &e[j], hard) != MOMO_OK)
+                return MOMO_ENOMEM;
+            continue;
+        }
+        rows->m[i] = m[j];
+        eq = momo_workspace_equity(ws[j], &n_eq);
+        opt_summarize_curve(eq, momo_workspace_returns(ws[j], NULL), n_eq,
+                            m[j].periods_per_year, p[j].risk_free,
+                            cx->sub_metric, rows->K, rows->S,
+                            &rows->sub[i * rows->K],
+                            &rows->blk[i * rows->S * 2]);
+        rows->state[i] = OPT_OK;
+    }
     return MOMO_OK;
 }
 
@@ -388,7 +423,7 @@ static void *worker_main(void *arg)
 
     for (;;) {
         momo_err hard;
-        size_t k;
+        size_t k, n;
         int rc;
 
         pthread_mutex_lock(&pl->mu);
@@ -396,10 +431,13 @@ static void *worker_main(void *arg)
             pthread_mutex_unlock(&pl->mu);
             break;
         }
-        k = pl->next++;
+        k = pl->next;
+        n = pl->n_items - k < pl->lanes ? pl->n_items - k : pl->lanes;
+        pl->next += n;
         pthread_mutex_unlock(&pl->mu);
         momo_err_clear(&hard);
-        rc = run_trial(pl, pl->ws[w->id], pl->items[k], &hard);
+        rc = run_trials(pl, pl->ws + (size_t)w->id * pl->lanes, pl->items + k,
+                        n, &hard);
         pthread_mutex_lock(&pl->mu);
         if (rc != MOMO_OK) {
             if (pl->rc == MOMO_OK) {
@@ -408,7 +446,8 @@ static void *worker_main(void *arg)
             }
             pl->stop = 1;
         } else {
-            pl->finished[pl->done++] = pl->items[k];
+            for (size_t j = 0; j < n; j++)
+                pl->finished[pl->done++] = pl->items[k + j];
         }
         pthread_cond_signal(&pl->cv);
         pthread_mutex_unlock(&pl->mu);
@@ -472,8 +511,9 @@ static int store(struct batch *bt, const size_t *idx, size_t n,
 
 /* Run items[0..n) on the worker threads, storing finished rows every
  * COMMIT_SECONDS (one shard only) and reporting progress. */
-static int run_pool(struct batch *bt, momo_workspace **ws, const size_t *items,
-                    size_t n, int store_as_done, momo_err *err)
+static int run_pool(struct batch *bt, momo_workspace **ws, size_t lanes,
+                    const size_t *items, size_t n, int store_as_done,
+                    momo_err *err)
 {
     struct opt_ctx *cx = bt->cx;
     struct pool pl;
@@ -492,6 +532,7 @@ static int run_pool(struct batch *bt, momo_workspace **ws, const size_t *items,
     pl.win = bt->win;
     pl.rows = bt->rows;
     pl.ws = ws;
+    pl.lanes = lanes;
     pl.items = items;
     pl.n_items = n;
     pl.warned = cx->n_failed_warned;
@@ -811,7 +852,7 @@ static int run_group(struct batch *bt, const size_t *g, size_t ng,
     size_t shard = cx->o.shard, n_shards = cx->o.n_shards;
     const momo_engine *eng = NULL;
     momo_workspace **ws = NULL;
-    size_t *items = NULL, first = SIZE_MAX;
+    size_t *items = NULL, first = SIZE_MAX, lanes = 1;
     int rc = MOMO_OK, n_ws = 0;
 
     for (size_t k = 0; k < ng && first == SIZE_MAX; k++)
@@ -848,10 +889,15 @@ static int run_group(struct batch *bt, const size_t *g, size_t ng,
     if (!items)
         return momo_err_set(err, MOMO_ENOMEM, "out of memory");
     if (eng) {
-        ws = core_calloc((size_t)cx->jobs, sizeof(*ws));
+        /* as many lanes as the group's trials fill */
+        size_t per_job = (ng / n_shards + (size_t)cx->jobs) /
+                         (size_t)cx->jobs;
+
+        lanes = per_job < LANES ? per_job : LANES;
+        ws = core_calloc((size_t)cx->jobs * lanes, sizeof(*ws));
         if (!ws)
             rc = momo_err_set(err, MOMO_ENOMEM, "out of memory");
-        for (; rc == MOMO_OK && n_ws < cx->jobs; n_ws++)
+        for (; rc == MOMO_OK && n_ws < cx->jobs * (int)lanes; n_ws++)
             rc = momo_workspace_new(eng, &ws[n_ws], err);
     }
     for (size_t b0 = 0; rc == MOMO_OK && b0 < ng;) {
@@ -867,7 +913,7 @@ static int run_group(struct batch *bt, const size_t *g, size_t ng,
             if (g[k] % n_shards == shard &&
                 rows->state[g[k]] == OPT_PENDING && eng)
                 items[n_items++] = g[k];
-        rc = run_pool(bt, ws, items, n_items, n_shards == 1, err);
+        rc = run_pool(bt, ws, lanes, items, n_items, n_shards == 1, err);
         if (n_shards > 1) {
             uint32_t mine = (interrupted(cx) ? X_INTERRUPTED : 0) |
                             (rc != MOMO_OK ? X_FAILED : 0);

@@ -122,10 +122,11 @@ int opt_run_equity(struct opt_ctx *cx, const momo_params *p,
 
 /* Per-run summaries from an equity curve: the metric `which` in each of
  * K sub-periods and block sums of returns and squared returns (S
- * blocks of opt_block_lengths). */
-void opt_summarize_curve(const momo_equity_row *eq, size_t n, double A,
-                         double rf, size_t which, size_t K, size_t S,
-                         double *sub, double *blk);
+ * blocks of opt_block_lengths). `ret`, when not NULL, holds the run's
+ * n - 1 daily returns (momo_workspace_returns), which spares dividing. */
+void opt_summarize_curve(const momo_equity_row *eq, const double *ret,
+                         size_t n, double A, double rf, size_t which,
+                         size_t K, size_t S, double *sub, double *blk);
 /* Returns per block when a curve of n_eq rows is cut into S blocks. */
 void opt_block_lengths(size_t n_eq, size_t S, size_t *len);
 
