@@ -454,24 +454,24 @@ int momo_params_set_number(momo_params *p, const momo_param_info *pi,
                            double v, momo_err *err)
 {
     char text[40];
-    int rc;
+    int ok = !isnan(v) && v >= pi->min && v <= pi->max;
 
-    fmt_num(v, text, sizeof(text));
+    /* the value's text is for messages: written only when one is due */
     switch (pi->type) {
     case MOMO_PARAM_DOUBLE:
-        rc = check_bounds(pi, v, text, err);
-        if (rc == MOMO_OK)
-            *dfield(p, pi) = v;
-        return rc;
+        if (!ok)
+            return check_bounds(pi, v, fmt_num(v, text, sizeof(text)), err);
+        *dfield(p, pi) = v;
+        return MOMO_OK;
     case MOMO_PARAM_INT:
     case MOMO_PARAM_BOOL:
         if (v != floor(v))
-            return momo_err_set(err, MOMO_EINVAL,
-                                "%s: %s is not an integer", pi->name, text);
-        rc = check_bounds(pi, v, text, err);
-        if (rc == MOMO_OK)
-            *ifield(p, pi) = (int)v;
-        return rc;
+            return momo_err_set(err, MOMO_EINVAL, "%s: %s is not an integer",
+                                pi->name, fmt_num(v, text, sizeof(text)));
+        if (!ok)
+            return check_bounds(pi, v, fmt_num(v, text, sizeof(text)), err);
+        *ifield(p, pi) = (int)v;
+        return MOMO_OK;
     default:
         return momo_err_set(err, MOMO_EINVAL,
                             "%s: not a single number; it cannot be set "

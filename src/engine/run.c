@@ -313,9 +313,12 @@ static struct eng_plan *plan_slot(struct eng_fcache *fc, const struct pos *ps,
     memcpy(&bits[0], &r->fixed_stop, sizeof(double));
     memcpy(&bits[1], &r->target, sizeof(double));
     memcpy(&bits[2], &r->trail_keep, sizeof(double));
-    h = mix64(((uint64_t)ps->sym << 32 | ps->entry_bar) ^
-              mix64(bits[0] ^ mix64(bits[1] ^ mix64(
-                  bits[2] ^ (uint64_t)r->max_holding_days))));
+    h = ((uint64_t)ps->sym << 32 | ps->entry_bar) ^ bits[0] ^
+        (bits[1] >> 7) ^ (bits[2] >> 13) ^ (uint64_t)r->max_holding_days;
+    h *= 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
     for (int k = 0; k < ENG_PLAN_PROBES; k++) {
         struct eng_plan *e = &fc->plans[(h + (uint64_t)k) &
                                         (ENG_N_PLANS - 1)];
@@ -418,6 +421,17 @@ static void exits_today(struct eng_ws *ws, struct day *dy, int at_open)
                 (ws->n_exits - k) * sizeof(*ws->exits));
         ws->n_exits -= k;
     }
+}
+
+/* Is an exit of this phase due today? (the queue's head tells) */
+static inline int exit_due(const struct eng_ws *ws, int32_t date, int at_open)
+{
+    const struct pos *ps;
+
+    if (ws->n_exits == 0)
+        return 0;
+    ps = &ws->slots[ws->exits[0]];
+    return ps->exit_date == date && ps->exit.at_open == at_open;
 }
 
 static void insert_position(struct eng_ws *ws, const struct pos *np)
@@ -827,10 +841,12 @@ static void run_day(struct eng_ws *ws, size_t d)
         __builtin_prefetch(&eng->cands[c + 4]);
         __builtin_prefetch(&eng->cands[c + 8]);
     }
-    exits_today(ws, dy, 1);                     /* (a) */
+    if (exit_due(ws, dy->date, 1))
+        exits_today(ws, dy, 1);                 /* (a) */
     if (ws->n_ord && orders_due(ws, dy->date))
         fill_orders(ws, dy);                    /* (b) */
-    exits_today(ws, dy, 0);                     /* (c) */
+    if (exit_due(ws, dy->date, 0))
+        exits_today(ws, dy, 0);                 /* (c) */
     if (d > d0 && p->cash_rate != 0)
         dy->cash = dy->cash * dy->growth;
     equity = mark(ws, dy);                      /* (d) */

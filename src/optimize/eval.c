@@ -476,11 +476,13 @@ static int store(struct batch *bt, const size_t *idx, size_t n,
 {
     struct opt_cache *c = bt->cx->cache;
     struct core_buf js;
+    struct opt_fmt_memo memo;
     int rc, any = 0;
 
     if (!c || bt->cx->o.shard != 0 || n == 0)
         return MOMO_OK;
     rc = MOMO_OK;
+    memset(memo.set, 0, sizeof(memo.set));
     core_buf_init(&js, 1 << 20);
     for (size_t k = 0; rc == MOMO_OK && k < n; k++) {
         size_t i = idx[k];
@@ -494,7 +496,7 @@ static int store(struct batch *bt, const size_t *idx, size_t n,
                 break;
         }
         js.n = 0;
-        opt_json_trial(&js, bt->d, i);
+        opt_json_trial_memo(&js, bt->d, i, &memo);
         if (js.failed)
             rc = momo_err_set(err, MOMO_ENOMEM, "out of memory");
         else

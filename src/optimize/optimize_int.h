@@ -226,6 +226,19 @@ void opt_json_str(struct core_buf *b, const char *s);
 void opt_json_num(struct core_buf *b, double v);
 /* {"name": value, ...} of trial i's values. */
 void opt_json_trial(struct core_buf *b, const momo_design *d, size_t i);
+/* The same through a memo of each dimension's last value and text: the
+ * trials of a grid share most of their values with their neighbours'.
+ * Zero m->set before the first use. */
+struct opt_fmt_memo {
+    int set[OPT_MAX_DIMS];
+    double v[OPT_MAX_DIMS];
+    char s[OPT_MAX_DIMS][40];
+};
+void opt_json_trial_memo(struct core_buf *b, const momo_design *d, size_t i,
+                         struct opt_fmt_memo *m);
+/* The text of dimension j's value in trial i (opt_fmt_value), memoized. */
+const char *opt_fmt_trial_value(struct opt_fmt_memo *m, const momo_design *d,
+                                size_t i, size_t j);
 void opt_json_metrics(struct core_buf *b, const momo_metrics *m,
                       int indent);
 /* A parameter value as text (ints without a decimal point, bools as

@@ -619,8 +619,10 @@ static void csv_num(struct core_buf *b, double v)
 {
     char t[32];
 
-    if (isfinite(v))
-        core_buf_printf(b, "%s", core_fmt_double(v, t));
+    if (isfinite(v)) {
+        core_fmt_double(v, t);
+        core_buf_append(b, t, strlen(t));
+    }
 }
 
 struct csv_chunks {
@@ -639,17 +641,18 @@ static void csv_rows(void *ctx, size_t k)
     size_t nm = momo_metric_count();
     size_t lo = k * r->rows.n / cc->n_parts;
     size_t hi = (k + 1) * r->rows.n / cc->n_parts;
+    struct opt_fmt_memo memo;
 
+    memset(memo.set, 0, sizeof(memo.set));
     for (size_t i = lo; i < hi && !b->failed; i++) {
         momo_opt_trial t;
 
         momo_opt_trial_get(r, i, &t);
         for (size_t j = 0; j < d->n_dims; j++) {
-            char v[40];
+            const char *v = opt_fmt_trial_value(&memo, d, i, j);
 
-            opt_fmt_value(&d->dims[j], momo_design_value(d, i, j), v,
-                          sizeof(v));
-            core_buf_printf(b, "%s,", v);
+            core_buf_append(b, v, strlen(v));
+            core_buf_append(b, ",", 1);
         }
         for (size_t q = 0; q < nm; q++) {
             csv_num(b, momo_metric_get(&t.metrics, q));
@@ -896,12 +899,14 @@ static int write_trials(const momo_opt_result *r, const char *mode,
     struct opt_cache *c = NULL;
     struct opt_trial_rec *t = NULL;
     struct core_buf js, sum;
+    struct opt_fmt_memo memo;
     size_t n = r->rows.n + r->n_val, *at = NULL;
     const char *meta[6];
     int rc;
 
     if (!r->cache_path)
         return MOMO_OK;
+    memset(memo.set, 0, sizeof(memo.set));
     memset(&kx, 0, sizeof(kx));
     memcpy(kx.key_seed, r->key_seed, sizeof(kx.key_seed));
     core_buf_init(&js, (size_t)1 << 31);
@@ -930,7 +935,7 @@ static int write_trials(const momo_opt_result *r, const char *mode,
         t[k].rank = val ? (long)(ri + 1) : (long)r->rank[i];
         t[k].robustness = val ? NAN : r->robust[i];
         at[k] = js.n;
-        opt_json_trial(&js, r->d, i);
+        opt_json_trial_memo(&js, r->d, i, &memo);
         core_buf_append(&js, "", 1);
     }
     summary_json(r, mode, &sum);

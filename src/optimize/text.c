@@ -50,20 +50,41 @@ void opt_fmt_value(const momo_dim *dm, double v, char *buf, size_t n)
         snprintf(buf, n, "%s", core_fmt_double(v, t));
 }
 
-void opt_json_trial(struct core_buf *b, const momo_design *d, size_t i)
+const char *opt_fmt_trial_value(struct opt_fmt_memo *m, const momo_design *d,
+                                size_t i, size_t j)
+{
+    double v = momo_design_value(d, i, j);
+
+    if (!m->set[j] || !(m->v[j] == v) || signbit(m->v[j]) != signbit(v)) {
+        opt_fmt_value(&d->dims[j], v, m->s[j], sizeof(m->s[j]));
+        m->v[j] = v;
+        m->set[j] = 1;
+    }
+    return m->s[j];
+}
+
+void opt_json_trial_memo(struct core_buf *b, const momo_design *d, size_t i,
+                         struct opt_fmt_memo *m)
 {
     core_buf_append(b, "{", 1);
     for (size_t j = 0; j < d->n_dims; j++) {
-        char v[40];
+        const char *v = opt_fmt_trial_value(m, d, i, j);
 
-        opt_fmt_value(&d->dims[j], momo_design_value(d, i, j), v,
-                      sizeof(v));
         if (j)
             core_buf_append(b, ", ", 2);
         opt_json_str(b, d->dims[j].param->name);
-        core_buf_printf(b, ": %s", v);
+        core_buf_append(b, ": ", 2);
+        core_buf_append(b, v, strlen(v));
     }
     core_buf_append(b, "}", 1);
+}
+
+void opt_json_trial(struct core_buf *b, const momo_design *d, size_t i)
+{
+    struct opt_fmt_memo m;
+
+    memset(m.set, 0, sizeof(m.set));
+    opt_json_trial_memo(b, d, i, &m);
 }
 
 void opt_json_metrics(struct core_buf *b, const momo_metrics *m, int indent)
