@@ -411,7 +411,9 @@ int opt_cache_open(const char *path, int writer, struct opt_cache **out,
         return rc;
     }
     sqlite3_busy_timeout(c->db, 30000);
-    rc = exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err);
+    rc = exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                 "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384",
+                 err);
     if (rc == MOMO_OK && writer)
         rc = create_schema(c, err);
     if (rc == MOMO_OK)

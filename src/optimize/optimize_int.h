@@ -87,7 +87,7 @@ struct opt_ctx {
     double t0;
     /* counters over every phase */
     size_t n_planned, n_run, n_cached_total, n_failed_warned;
-    int estimated;
+    int estimated, warmed;
     /* progress over the current phase */
     size_t phase_done, phase_total;
 };

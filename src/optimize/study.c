@@ -436,19 +436,28 @@ static int analyse(struct opt_ctx *cx, momo_opt_result *r, momo_err *err)
 
     if (!y)
         return momo_err_set(err, MOMO_ENOMEM, "out of memory");
+    double t = core_now();
+
     for (size_t i = 0; i < n; i++)
         y[i] = metric_of(&r->rows, i, r->metric);
     rc = rank_trials(r, y, err);
     if (rc == MOMO_OK)
         rc = opt_sensitivity_compute(r->d, y, &r->sens, err);
+    core_debug("analysis: ranking and sensitivity %.2f s", core_now() - t);
+    t = core_now();
     if (rc == MOMO_OK)
         rc = robustness(r, y, err);
+    core_debug("analysis: robustness scores %.2f s", core_now() - t);
+    t = core_now();
     if (rc == MOMO_OK)
         rc = validate_top(cx, r, err);
     if (rc == MOMO_OK)
         rc = top_equity(cx, r, &eq, &n_eq, err);
+    core_debug("analysis: validation and top curves %.2f s", core_now() - t);
+    t = core_now();
     if (rc == MOMO_OK)
         rc = overfitting(cx, r, eq, n_eq, err);
+    core_debug("analysis: overfitting %.2f s", core_now() - t);
     core_free(eq);
     core_free(y);
     if (rc != MOMO_OK)
@@ -969,12 +978,16 @@ int momo_opt_write(const momo_opt_result *r, const char *dir,
     struct core_buf b;
     int rc = core_mkdir_p(dir, err);
 
+    double t = core_now();
+
     if (rc != MOMO_OK)
         return rc;
     core_buf_init(&b, (size_t)1 << 31);
     results_csv(r, &b);
     rc = opt_write_buf(dir, "results.csv", &b, err);
     core_buf_release(&b);
+    core_debug("writing results.csv %.2f s", core_now() - t);
+    t = core_now();
     if (rc == MOMO_OK) {
         top_json(r, &b);
         rc = opt_write_buf(dir, "top.json", &b, err);
@@ -1002,7 +1015,11 @@ int momo_opt_write(const momo_opt_result *r, const char *dir,
         rc = opt_write_buf(dir, "summary.json", &b, err);
         core_buf_release(&b);
     }
+    core_debug("writing the JSON files and equity_top.csv %.2f s",
+               core_now() - t);
+    t = core_now();
     if (rc == MOMO_OK)
         rc = write_trials(r, mode, err);
+    core_debug("writing the trials table %.2f s", core_now() - t);
     return rc;
 }

@@ -82,7 +82,7 @@ static void bad_input_is_refused_and_the_chart_keeps_what_it_had(
     struct rpt_style bad_dash = { .dash = 9 };
     rpt_chart *c = NULL, *h;
     momo_err err = { 0 };
-    double z[4] = { 1, 2, 3, 4 };
+    double z[6] = { 1, 2, 3, 4, 5, 6 };   /* 3 x 2 for the surfaces */
 
     (void)state;
     EXPECT_EINVAL(rpt_chart_new(100, 100, &c, &e_), "outside 200..20000");
