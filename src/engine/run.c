@@ -40,9 +40,13 @@ struct pos {
     size_t cand_day;
     uint32_t entry_bar;
     int32_t entry_date;
-    /* marking: the last bar dated <= today, and the next bar's date */
+    /* marking: the last bar dated <= today, and the next bar's date;
+     * when the symbol has a bar on every calendar row up to the exit
+     * (`flat`), that bar is simply row + row_off */
     uint32_t mark_bar;
     int32_t next_date;
+    int flat;
+    int64_t row_off;
     /* the exit worked out at the fill; exit_date INT32_MAX: none in the
      * window (the position closes at the end of the period) */
     int32_t exit_date;
@@ -104,6 +108,7 @@ struct day {
     const momo_params *p;
     struct strat_costs costs;
     int32_t date;
+    size_t row;                 /* the date's calendar row */
     double cash;
     int record;
     double noise;               /* bps / 10000, 0 for exact fills */
@@ -497,6 +502,14 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
         np.mark_bar = b;
         np.next_date = date_of(s, b + 1);
         plan_exit(ws, p, dy->record, &np);
+        if (np.exit_date != INT32_MAX) {
+            /* as many calendar rows as bars up to the exit: a bar on
+             * every row (a symbol's dates are among the calendar's) */
+            size_t r = dy->row + (np.exit_bar - b);
+
+            np.flat = r <= dy->d1 && ws->eng->days[r] == np.exit_date;
+            np.row_off = (int64_t)b - (int64_t)dy->row;
+        }
         dy->cash = dy->cash - (np.qty * px + np.entry_comm);
         insert_position(ws, &np);
     }
@@ -526,7 +539,9 @@ static double mark(struct eng_ws *ws, const struct day *dy)
     for (size_t i = 0; i < ws->n_pos; i++) {
         struct pos *ps = &ws->slots[ws->pos[i]];
 
-        if (ps->next_date == dy->date) {
+        if (ps->flat) {
+            ps->mark_bar = (uint32_t)((int64_t)dy->row + ps->row_off);
+        } else if (ps->next_date == dy->date) {
             ps->mark_bar++;
             ps->next_date = date_of(ps->s, ps->mark_bar + 1);
         }
@@ -614,8 +629,10 @@ static int order_candidate(struct eng_ws *ws, const momo_params *p,
     o->sym = c->sym;
     o->cls = cls;
     o->target = c->bar + 1 + (uint32_t)p->entry_delay_bars;
-    for (uint32_t b = o->target; b < s->n && b < o->target + 16; b += 8) {
-        /* the bars the fill and its exit plan read: a day ahead */
+    for (uint32_t b = o->target; b < s->n && b < o->target + 16 &&
+         !ws->fc->share_plans; b += 8) {
+        /* the bars the fill and its exit plan read: a day ahead (in a
+         * batch, the lanes share them and most reuse the walk) */
         __builtin_prefetch(&s->date[b]);
         __builtin_prefetch(&s->open[b]);
         __builtin_prefetch(&s->high[b]);
@@ -831,6 +848,7 @@ static void run_day(struct eng_ws *ws, size_t d)
     double equity;
 
     dy->date = eng->days[d];
+    dy->row = d;
     if (d + 2 <= d1) {
         /* the head of the candidates of two days ahead: the lists are
          * too big for the cache, and each run visits only their heads,
