@@ -345,6 +345,83 @@ static void runs_from_filtered_lists_equal_scanning_runs(void **state)
     momo_dataset_close(ds);
 }
 
+/* Lanes of one batch: six scanner/filter sets (more than a workspace
+ * keeps lists for), two exit rules and two sizings, an invalid lane and
+ * two identical ones. Each lane must equal the same run alone. */
+static void batched_runs_equal_single_runs(void **state)
+{
+    enum { N = 40 };
+    momo_dataset *ds = tm_random(21, 30, 4, 900);
+    momo_engine *eng = NULL;
+    momo_workspace *ws[N], *single = NULL;
+    momo_params base, p[N];
+    momo_metrics m[N], one;
+    momo_err errs[N], err = { 0 };
+    momo_window w = { core_days_from_civil(2011, 6, 1), 0 };
+    int rc[N];
+
+    (void)state;
+    tm_random_params(&base);
+    assert_int_equal(momo_engine_new(ds, &base, NULL, &eng, &err), MOMO_OK);
+    assert_int_equal(momo_workspace_new(eng, &single, &err), MOMO_OK);
+    for (int k = 0; k < N; k++) {
+        assert_int_equal(momo_workspace_new(eng, &ws[k], &err), MOMO_OK);
+        p[k] = base;
+        /* runs of 7 lanes share a filter set: each builds a list, and
+         * the fifth and sixth find every list in use by the batch */
+        p[k].momentum_threshold = 30 + 8 * (k / 7);
+        p[k].rsi_min = (k / 7) < 3 ? 20 : 35;
+        if (k % 2) {
+            p[k].stop_loss_stock = 0.05;
+            p[k].trailing_stop_distance = 0.04;
+            p[k].max_holding_days = 9;
+        }
+        if ((k / 2) % 2) {
+            p[k].risk_per_trade = 0.02;
+            p[k].max_positions = 3;
+        }
+    }
+    p[7].rsi_min = p[7].rsi_max + 1;         /* invalid */
+    p[N - 1] = p[N - 2];                     /* identical lanes */
+    for (int pass = 0; pass < 4; pass++) {
+        const momo_window *win = pass < 2 ? NULL : &w;
+
+        /* each pass twice: the second meets filtered lists already built */
+        assert_int_equal(momo_backtest_eval_batch(ws, p, N, win, m, rc, errs),
+                         MOMO_OK);
+        for (int k = 0; k < N; k++) {
+            size_t na, nb, nr;
+            const momo_equity_row *a, *b;
+            const double *r;
+
+            if (k == 7) {
+                assert_int_equal(rc[k], MOMO_EINVAL);
+                assert_non_null(strstr(errs[k].msg, "rsi"));
+                continue;
+            }
+            assert_int_equal(rc[k], MOMO_OK);
+            assert_true(m[k].num_trades > 0);
+            a = momo_workspace_equity(ws[k], &na);
+            r = momo_workspace_returns(ws[k], &nr);
+            assert_int_equal(nr + 1, na);
+            for (size_t t = 0; t + 1 < na; t++)
+                assert_true(r[t] == a[t + 1].equity / a[t].equity - 1.0);
+            assert_int_equal(momo_backtest_eval(single, &p[k], win, &one,
+                                                &err), MOMO_OK);
+            assert_memory_equal(&m[k], &one, sizeof(one));
+            b = momo_workspace_equity(single, &nb);
+            assert_int_equal(na, nb);
+            assert_memory_equal(a, b, na * sizeof(*a));
+        }
+        assert_memory_equal(&m[N - 1], &m[N - 2], sizeof(m[0]));
+    }
+    for (int k = 0; k < N; k++)
+        momo_workspace_free(ws[k]);
+    momo_workspace_free(single);
+    momo_engine_free(eng);
+    momo_dataset_close(ds);
+}
+
 static void fill_noise_is_reproducible_per_seed(void **state)
 {
     momo_dataset *ds = tm_random(12, 25, 3, 800);
@@ -438,6 +515,7 @@ int main(void)
         cmocka_unit_test(parameters_that_change_the_precompute_are_refused),
         cmocka_unit_test(eval_and_run_agree_and_eval_repeats_exactly),
         cmocka_unit_test(runs_from_filtered_lists_equal_scanning_runs),
+        cmocka_unit_test(batched_runs_equal_single_runs),
         cmocka_unit_test(fill_noise_is_reproducible_per_seed),
         cmocka_unit_test(an_empty_window_is_an_error_naming_the_data_range),
         cmocka_unit_test(engine_and_run_fail_cleanly_on_every_allocation),
