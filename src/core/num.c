@@ -106,16 +106,45 @@ int core_parse_double(const char *s, size_t len, double *out)
     return 0;
 }
 
+/* Does "%.*g" at precision `prec` read back to v? (the text in buf) */
+static int round_trips(double v, int prec, char *buf)
+{
+    snprintf(buf, 32, "%.*g", prec, v);
+    return strtod(buf, NULL) == v;
+}
+
+/* The text is that of the first of %.15g, %.16g, %.17g that reads back
+ * exactly. Two shortcuts give the same text with less work: a whole
+ * number below 1e15 is its digits (what %.15g writes), and where %.16g
+ * does not read back neither does %.15g, since the nearest 16-digit
+ * decimal is never farther from v than the nearest 15-digit one. That
+ * holds while v's rounding interval is symmetric, that is unless v's
+ * significand is a power of 2: those take the plain sequence. */
 char *core_fmt_double(double v, char *buf)
 {
+    char s16[32];
+    int e;
+
     if (!isfinite(v)) {
         snprintf(buf, 32, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
         return buf;
     }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
-        if (prec == 17 || strtod(buf, NULL) == v)
-            break;
+    if (v != 0 && fabs(v) < 1e15 && v == floor(v)) {
+        snprintf(buf, 32, "%lld", (long long)v);
+        return buf;
     }
+    if (frexp(v, &e) == 0.5 || frexp(v, &e) == -0.5 || v == 0) {
+        for (int prec = 15; prec < 17; prec++)
+            if (round_trips(v, prec, buf))
+                return buf;
+        snprintf(buf, 32, "%.17g", v);
+        return buf;
+    }
+    if (!round_trips(v, 16, s16)) {
+        snprintf(buf, 32, "%.17g", v);
+        return buf;
+    }
+    if (!round_trips(v, 15, buf))
+        memcpy(buf, s16, strlen(s16) + 1);
     return buf;
 }
