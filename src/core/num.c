@@ -133,7 +133,7 @@ char *core_fmt_double(double v, char *buf)
         snprintf(buf, 32, "%lld", (long long)v);
         return buf;
     }
-    if (frexp(v, &e) == 0.5 || frexp(v, &e) == -0.5 || v == 0) {
+    if (v == 0 || fabs(frexp(v, &e)) == 0.5) {
         for (int prec = 15; prec < 17; prec++)
             if (round_trips(v, prec, buf))
                 return buf;
