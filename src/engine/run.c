@@ -339,6 +339,29 @@ static struct eng_plan *plan_slot(struct eng_fcache *fc, const struct pos *ps,
     return NULL;
 }
 
+/* The end of a position's walk: the first of its bars after `b` that
+ * is past the window's last date, or the end of its series; only bars
+ * before `cap` are looked at (the time rule has fired by then). */
+static uint32_t walk_end(const momo_series *s, uint32_t b, uint64_t cap,
+                         int32_t last_date)
+{
+    size_t lo = (size_t)b + 1, hi = s->n;
+
+    if (cap <= hi && s->date[cap - 1] <= last_date)
+        return (uint32_t)cap;           /* the usual case: one look */
+    if (cap < hi)
+        hi = (size_t)cap;
+    while (lo < hi) {                   /* first date > last_date */
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (s->date[mid] <= last_date)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
 /* Walk a new position's bars from the one after its entry bar, up to the
  * window's last date, until the exit rule fires (STRATEGY.md 6). In a
  * batch, a walk another run made today for the same bar and rule is
@@ -347,8 +370,7 @@ static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
                       struct pos *ps)
 {
     const momo_series *s = ps->s;
-    uint32_t b = ps->entry_bar, j;
-    int32_t last_date = ws->last_date;
+    uint32_t b = ps->entry_bar, j, end;
     struct strat_exit_rule rule;
     struct eng_plan *memo = NULL;
     double high = s->high[b];
@@ -364,21 +386,23 @@ static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
             return;
         }
     }
+    /* the time rule fires at bar b + max_holding_days at the latest */
+    end = walk_end(s, b, (uint64_t)b + (uint64_t)rule.max_holding_days + 1,
+                   ws->last_date);
+    j = (uint32_t)strat_exit_scan(&rule, s->open, s->high, s->low, b + 1,
+                                  end, &high, &held);
     ps->exit_date = INT32_MAX;
-    for (j = b + 1; j < s->n && s->date[j] <= last_date; j++) {
-        if ((j & 7) == 0)       /* the closes the daily marks will read */
-            __builtin_prefetch(&s->close[j]);
-        if (strat_exit_on_bar(&rule, high, held, s->open[j], s->high[j],
-                              s->low[j], &ps->exit)) {
-            ps->exit_date = s->date[j];
-            ps->exit_bar = j;
-            break;
-        }
-        /* the bar is held through its close: H and bars held */
-        if (s->high[j] > high)
-            high = s->high[j];
-        held++;
+    if (j < end) {
+        int fired = strat_exit_on_bar(&rule, high, held, s->open[j],
+                                      s->high[j], s->low[j], &ps->exit);
+
+        MOMO_ASSERT(fired);
+        (void)fired;
+        ps->exit_date = s->date[j];
+        ps->exit_bar = j;
     }
+    for (uint32_t k = b + 8; k < j; k += 8)
+        __builtin_prefetch(&s->close[k]);   /* the daily marks read them */
     if (memo) {
         memo->date = ps->entry_date;
         memo->sym = ps->sym;

@@ -233,4 +233,39 @@ static inline int strat_exit_on_bar(const struct strat_exit_rule *r,
     return 0;
 }
 
+/* The first bar of [j0, j1) on which strat_exit_on_bar fires, for a
+ * position that has held `*held` bars with highest high `*high` at the
+ * close before bar j0: the same rules, walked over arrays of bars
+ * (open, high, low). Returns j1 when none fires. On return *high and
+ * *held are those at the close before the returned bar, so for a bar
+ * j < j1, strat_exit_on_bar(r, *high, *held, o[j], h[j], l[j], ex) fires
+ * and gives the exit. The time rule bounds the walk, so each bar costs
+ * one stop level and three comparisons. */
+static inline size_t strat_exit_scan(const struct strat_exit_rule *r,
+                                     const double *o, const double *h,
+                                     const double *l, size_t j0, size_t j1,
+                                     double *high, int *held)
+{
+    double hi = *high, fixed = r->fixed_stop, keep = r->trail_keep;
+    double target = r->target;
+    size_t j, end = j1;
+
+    if (*held >= r->max_holding_days)
+        end = j0;                  /* the time rule fires at j0 */
+    else if ((size_t)(r->max_holding_days - *held) < j1 - j0)
+        end = j0 + (size_t)(r->max_holding_days - *held);
+    for (j = j0; j < end; j++) {
+        double trail = hi * keep;
+        double stop = trail > fixed ? trail : fixed;
+
+        if ((o[j] <= stop) | (l[j] <= stop) | (h[j] >= target))
+            break;
+        if (h[j] > hi)
+            hi = h[j];
+    }
+    *held += (int)(j - j0);
+    *high = hi;
+    return j;
+}
+
 #endif

@@ -183,12 +183,82 @@ static void the_exit_rule_applies_the_rules_in_their_order(void **st)
                 ex.raw_px == 115 * (1 - 0.08));
 }
 
+/* The scan over arrays fires on the bar, and with the exit, that the
+ * rule applied bar by bar gives, on random paths with gaps, ties with the
+ * levels, every holding limit and windows cut short. */
+static void the_exit_scan_agrees_with_the_rule_bar_by_bar(void **st)
+{
+    enum { N = 64 };
+    double o[N], h[N], l[N];
+    uint64_t x = 0x1234567;
+    momo_params p;
+
+    (void)st;
+    momo_params_default(&p);
+    for (int trial = 0; trial < 20000; trial++) {
+        struct strat_exit_rule r;
+        struct strat_exit a, b;
+        double px = 100, high_a, high_b;
+        int held_a, held_b, fired_a = 0;
+        size_t j0, j1, j, ja = 0;
+
+        for (int k = 0; k < N; k++) {
+            double u[4];
+
+            for (int m = 0; m < 4; m++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                u[m] = (double)(x >> 11) / 9007199254740992.0;
+            }
+            o[k] = px * (1 + 0.08 * (u[0] - 0.5));
+            h[k] = o[k] * (1 + 0.05 * u[1]);
+            l[k] = o[k] * (1 - 0.05 * u[2]);
+            if (u[3] < 0.05)
+                l[k] = 92;              /* exactly the fixed stop */
+            else if (u[3] < 0.10)
+                h[k] = 120;             /* exactly the target */
+            px = l[k] + (h[k] - l[k]) * u[3];
+        }
+        p.max_holding_days = 1 + trial % 40;
+        p.trailing_stop_distance = 0.04 + 0.02 * (trial % 5);
+        strat_exit_rule_init(&p, MOMO_STOCK, 100, &r);
+        j0 = 1 + (size_t)(trial % 3);
+        j1 = j0 + (size_t)((trial / 3) % (N - 3));
+        high_a = high_b = h[j0 - 1];
+        held_a = held_b = 1 + trial % 2;
+        for (j = j0; j < j1; j++) {         /* the rule, bar by bar */
+            if (strat_exit_on_bar(&r, high_a, held_a, o[j], h[j], l[j],
+                                  &a)) {
+                fired_a = 1;
+                ja = j;
+                break;
+            }
+            if (h[j] > high_a)
+                high_a = h[j];
+            held_a++;
+        }
+        j = strat_exit_scan(&r, o, h, l, j0, j1, &high_b, &held_b);
+        if (!fired_a) {
+            assert_int_equal(j, j1);
+            continue;
+        }
+        assert_int_equal(j, ja);
+        assert_int_equal(held_b, held_a);
+        assert_true(high_b == high_a);
+        assert_int_equal(strat_exit_on_bar(&r, high_b, held_b, o[j], h[j],
+                                           l[j], &b), 1);
+        assert_int_equal(b.type, a.type);
+        assert_int_equal(b.at_open, a.at_open);
+        assert_true(b.raw_px == a.raw_px);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scores_are_percentile_ranks_with_average_ties),
         cmocka_unit_test(a_lone_symbol_scores_100),
         cmocka_unit_test(the_exit_rule_applies_the_rules_in_their_order),
+        cmocka_unit_test(the_exit_scan_agrees_with_the_rule_bar_by_bar),
         cmocka_unit_test(the_sort_agrees_with_qsort_on_random_and_tied_input),
         cmocka_unit_test(sizing_floors_shares_and_lots),
         cmocka_unit_test(fills_are_cut_to_the_cash_with_the_minimum_commission),
