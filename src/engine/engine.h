@@ -39,6 +39,11 @@ struct eng_sym {
     uint32_t ds_sym;       /* dataset symbol index */
     int cls;               /* asset class (stock or crypto) */
     momo_series s;
+    /* From bar `dense_from` on, the symbol has a bar on every calendar
+     * row up to its last bar: bar k is on row k - dense_off. Runs then
+     * find dates and rows by arithmetic instead of reading dates. */
+    uint32_t dense_from;
+    int64_t dense_off;
 };
 
 struct momo_engine {

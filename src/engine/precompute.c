@@ -99,6 +99,22 @@ static void indicators_of(struct pre_job *job, size_t i, double *adv,
     }
 }
 
+/* Where symbol i's bars become dense in the calendar (struct eng_sym). */
+static void dense_tail(struct pre_job *job, size_t i)
+{
+    struct eng_sym *sy = &job->eng->syms[i];
+    const int32_t *date = sy->s.date;
+    size_t k = sy->s.n - 1;
+    int32_t row = job->day_of[date[k] - job->lo_date];
+
+    while (k > 0 && job->day_of[date[k - 1] - job->lo_date] == row - 1) {
+        k--;
+        row--;
+    }
+    sy->dense_from = (uint32_t)k;
+    sy->dense_off = (int64_t)k - (int64_t)row;
+}
+
 static void indicators_chunk(void *ctx, size_t chunk)
 {
     struct pre_job *job = ctx;
@@ -115,8 +131,10 @@ static void indicators_chunk(void *ctx, size_t chunk)
         job->chunk_rc[chunk] = MOMO_ENOMEM;
         return;
     }
-    for (size_t i = lo; i < hi; i++)
+    for (size_t i = lo; i < hi; i++) {
         indicators_of(job, i, scratch, scratch + most, scratch + 2 * most);
+        dense_tail(job, i);
+    }
     core_free(scratch);
 }
 

@@ -31,7 +31,6 @@
 
 struct pos {
     const momo_series *s;       /* the symbol's bars */
-    const double *close;        /* s->close, one indirection less */
     uint32_t sym;
     int cls;
     double qty;
@@ -40,13 +39,10 @@ struct pos {
     size_t cand_day;
     uint32_t entry_bar;
     int32_t entry_date;
-    /* marking: the last bar dated <= today, and the next bar's date;
-     * when the symbol has a bar on every calendar row up to the exit
-     * (`flat`), that bar is simply row + row_off */
+    /* marking when the symbol misses calendar rows while held: the
+     * last bar dated <= today, and the next bar's date */
     uint32_t mark_bar;
     int32_t next_date;
-    int flat;
-    int64_t row_off;
     /* the exit worked out at the fill; exit_date INT32_MAX: none in the
      * window (the position closes at the end of the period) */
     int32_t exit_date;
@@ -54,6 +50,26 @@ struct pos {
     struct strat_exit exit;
     double min_low, max_high;   /* over the bars held before the exit */
 };
+
+/* An open position as the daily marks read it, in the list of open
+ * positions kept in symbol order. When its symbol has a bar on every
+ * calendar row while it is held (`off` != ENG_GAPPY), the bar marked on
+ * row r is r + off; else the slot's mark_bar tracks it. */
+struct held {
+    const double *close;        /* the symbol's closes */
+    double qty;
+    int64_t off;
+    uint32_t sym, slot;
+};
+#define ENG_GAPPY INT64_MIN
+
+/* An exit in the queue, keyed by (exit date, phase, symbol): the order
+ * exits are acted on (the open's phase first). */
+struct exit_ent {
+    uint64_t key;
+    uint32_t slot;
+};
+#define ENG_EXIT_SYM_BITS 31
 
 struct order {
     int32_t target_date;        /* date of bar target, INT32_MAX if none,
@@ -124,8 +140,7 @@ struct eng_ws {
     struct eng_fcache *fc;      /* &own, or a batch's shared one */
     const struct eng_filter *filter;   /* this run's, or NULL: scan */
     struct day dy;
-    uint32_t *exits;            /* slots with an exit in the window, by
-                                   (exit date, phase, symbol) */
+    struct exit_ent *exits;     /* exits in the window, by key */
     size_t n_exits;
     float rsi_lo, rsi_hi;       /* the run's RSI bounds rounded to float */
     int32_t last_date;          /* the window's last date */
@@ -135,7 +150,7 @@ struct eng_ws {
     struct pos *slots;          /* n_sym position slots */
     uint32_t *free_slots;       /* n_free unused slots */
     size_t n_free;
-    uint32_t *pos;              /* open positions' slots, by symbol */
+    struct held *pos;           /* open positions, by symbol */
     size_t n_pos;
     struct order *ord;          /* oldest first; at most n_sym */
     size_t n_ord;
@@ -155,6 +170,7 @@ int eng_ws_new(const struct momo_engine *eng, struct eng_ws **out)
     *out = NULL;
     if (!ws)
         return MOMO_ENOMEM;
+    MOMO_ASSERT(eng->n_sym < (size_t)1 << ENG_EXIT_SYM_BITS);
     ws->eng = eng;
     ws->fc = &ws->own;
     ws->busy = core_calloc(eng->n_sym, 1);
@@ -278,29 +294,23 @@ static void close_pos(struct eng_ws *ws, struct day *dy, struct pos *ps,
     }
 }
 
-/* Take the position in `slot` out of the symbol-ordered list. */
-static void remove_position(struct eng_ws *ws, uint32_t slot)
+/* Take the position of symbol `sym`, in `slot`, out of the list. */
+static void remove_position(struct eng_ws *ws, uint32_t sym, uint32_t slot)
 {
     size_t i = 0;
 
-    while (ws->pos[i] != slot)
+    while (ws->pos[i].sym != sym)
         i++;
-    memmove(ws->pos + i, ws->pos + i + 1,
-            (ws->n_pos - i - 1) * sizeof(*ws->pos));
-    ws->n_pos--;
+    for (ws->n_pos--; i < ws->n_pos; i++)
+        ws->pos[i] = ws->pos[i + 1];
     ws->free_slots[ws->n_free++] = slot;
 }
 
-/* Does the exit of slot a come before that of slot b? */
-static int exit_before(const struct eng_ws *ws, uint32_t a, uint32_t b)
+/* The exit queue's key of (date, phase): its bits above the symbol's. */
+static inline uint64_t exit_day_key(int32_t date, int at_open)
 {
-    const struct pos *x = &ws->slots[a], *y = &ws->slots[b];
-
-    if (x->exit_date != y->exit_date)
-        return x->exit_date < y->exit_date;
-    if (x->exit.at_open != y->exit.at_open)
-        return x->exit.at_open;          /* the open comes first */
-    return x->sym < y->sym;
+    return ((uint64_t)((uint32_t)date ^ 0x80000000u) << 1) |
+           (uint64_t)(at_open ? 0 : 1);
 }
 
 static int32_t date_of(const momo_series *s, uint32_t bar)
@@ -342,11 +352,20 @@ static struct eng_plan *plan_slot(struct eng_fcache *fc, const struct pos *ps,
 /* The end of a position's walk: the first of its bars after `b` that
  * is past the window's last date, or the end of its series; only bars
  * before `cap` are looked at (the time rule has fired by then). */
-static uint32_t walk_end(const momo_series *s, uint32_t b, uint64_t cap,
-                         int32_t last_date)
+static uint32_t walk_end(const struct eng_ws *ws, const struct eng_sym *sy,
+                         uint32_t b, uint64_t cap)
 {
+    const momo_series *s = &sy->s;
+    int32_t last_date = ws->last_date;
     size_t lo = (size_t)b + 1, hi = s->n;
 
+    if (b >= sy->dense_from) {          /* the window's last row's bar */
+        int64_t last = (int64_t)ws->dy.d1 + sy->dense_off;
+
+        if ((uint64_t)(last + 1) < hi)
+            hi = (size_t)(last + 1);
+        return (uint32_t)(cap < hi ? cap : hi);
+    }
     if (cap <= hi && s->date[cap - 1] <= last_date)
         return (uint32_t)cap;           /* the usual case: one look */
     if (cap < hi)
@@ -369,6 +388,7 @@ static uint32_t walk_end(const momo_series *s, uint32_t b, uint64_t cap,
 static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
                       struct pos *ps)
 {
+    const struct eng_sym *sy = &ws->eng->syms[ps->sym];
     const momo_series *s = ps->s;
     uint32_t b = ps->entry_bar, j, end;
     struct strat_exit_rule rule;
@@ -387,8 +407,8 @@ static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
         }
     }
     /* the time rule fires at bar b + max_holding_days at the latest */
-    end = walk_end(s, b, (uint64_t)b + (uint64_t)rule.max_holding_days + 1,
-                   ws->last_date);
+    end = walk_end(ws, sy, b,
+                   (uint64_t)b + (uint64_t)rule.max_holding_days + 1);
     j = (uint32_t)strat_exit_scan(&rule, s->open, s->high, s->low, b + 1,
                                   end, &high, &held);
     ps->exit_date = INT32_MAX;
@@ -398,7 +418,9 @@ static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
 
         MOMO_ASSERT(fired);
         (void)fired;
-        ps->exit_date = s->date[j];
+        ps->exit_date = j >= sy->dense_from
+                        ? ws->eng->days[(int64_t)j - sy->dense_off]
+                        : s->date[j];
         ps->exit_bar = j;
     }
     for (uint32_t k = b + 8; k < j; k += 8)
@@ -433,57 +455,89 @@ static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
  * head of the exit queue, already in symbol order. */
 static void exits_today(struct eng_ws *ws, struct day *dy, int at_open)
 {
+    uint64_t today = exit_day_key(dy->date, at_open);
     size_t k = 0;
 
-    while (k < ws->n_exits) {
-        uint32_t slot = ws->exits[k];
+    while (k < ws->n_exits &&
+           ws->exits[k].key >> ENG_EXIT_SYM_BITS == today) {
+        uint32_t slot = ws->exits[k].slot;
         struct pos *ps = &ws->slots[slot];
 
-        if (ps->exit_date != dy->date || ps->exit.at_open != at_open)
-            break;
         close_pos(ws, dy, ps, ps->exit.raw_px, ps->exit.type, ps->exit_bar);
-        remove_position(ws, slot);
+        remove_position(ws, ps->sym, slot);
         k++;
     }
-    if (k > 0) {
-        memmove(ws->exits, ws->exits + k,
-                (ws->n_exits - k) * sizeof(*ws->exits));
-        ws->n_exits -= k;
-    }
+    ws->n_exits -= k;
+    for (size_t i = 0; i < ws->n_exits; i++)
+        ws->exits[i] = ws->exits[i + k];
 }
 
 /* Is an exit of this phase due today? (the queue's head tells) */
 static inline int exit_due(const struct eng_ws *ws, int32_t date, int at_open)
 {
-    const struct pos *ps;
-
-    if (ws->n_exits == 0)
-        return 0;
-    ps = &ws->slots[ws->exits[0]];
-    return ps->exit_date == date && ps->exit.at_open == at_open;
+    return ws->n_exits > 0 &&
+           ws->exits[0].key >> ENG_EXIT_SYM_BITS ==
+               exit_day_key(date, at_open);
 }
 
-static void insert_position(struct eng_ws *ws, const struct pos *np)
+/* Put the new position of the next free slot (filled in by the caller)
+ * in the list of open positions and, when it exits in the window, in the
+ * exit queue; `off` as in struct held. */
+static void insert_position(struct eng_ws *ws, int64_t off)
 {
-    size_t i = ws->n_pos;
     uint32_t slot = ws->free_slots[--ws->n_free];
+    const struct pos *np = &ws->slots[slot];
+    size_t i = ws->n_pos;
+    struct held hd;
 
-    ws->slots[slot] = *np;
-    while (i > 0 && ws->slots[ws->pos[i - 1]].sym > np->sym) {
+    hd.off = off;
+    hd.close = np->s->close;
+    hd.qty = np->qty;
+    hd.sym = np->sym;
+    hd.slot = slot;
+    while (i > 0 && ws->pos[i - 1].sym > np->sym) {
         ws->pos[i] = ws->pos[i - 1];
         i--;
     }
-    ws->pos[i] = slot;
+    ws->pos[i] = hd;
     ws->n_pos++;
     if (np->exit_date == INT32_MAX)
         return;                         /* held to the end of the window */
-    i = ws->n_exits;
-    while (i > 0 && exit_before(ws, slot, ws->exits[i - 1])) {
-        ws->exits[i] = ws->exits[i - 1];
-        i--;
+    {
+        struct exit_ent e;
+
+        e.key = exit_day_key(np->exit_date, np->exit.at_open)
+                    << ENG_EXIT_SYM_BITS | np->sym;
+        e.slot = slot;
+        i = ws->n_exits;
+        while (i > 0 && ws->exits[i - 1].key > e.key) {
+            ws->exits[i] = ws->exits[i - 1];
+            i--;
+        }
+        ws->exits[i] = e;
+        ws->n_exits++;
     }
-    ws->exits[i] = slot;
-    ws->n_exits++;
+}
+
+/* struct held's `off` for a position entered on a row where its symbol
+ * is not yet dense: an offset when it has a bar on every calendar row
+ * it is marked on (as many bars as rows up to the last one: a symbol's
+ * dates are among the calendar's), else ENG_GAPPY and the slot tracks
+ * its mark bar from the next bar's date. */
+static int64_t gappy_off(struct eng_ws *ws, const struct day *dy,
+                         struct pos *np, const momo_series *s)
+{
+    size_t last_row = dy->d1, last_bar;
+
+    /* marked up to the row before its exit's, or the window's last */
+    if (np->exit_date != INT32_MAX &&
+        dy->row + (np->exit_bar - np->entry_bar) < dy->d1)
+        last_row = dy->row + (np->exit_bar - np->entry_bar);
+    last_bar = np->entry_bar + (last_row - dy->row);
+    if (last_bar < s->n && s->date[last_bar] == ws->eng->days[last_row])
+        return (int64_t)np->entry_bar - (int64_t)dy->row;
+    np->next_date = date_of(s, np->entry_bar + 1);
+    return ENG_GAPPY;
 }
 
 /* (b) entry orders due today, oldest first (the order array's order) */
@@ -496,7 +550,9 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
         struct order *o = &ws->ord[i];
         const momo_series *s = &ws->eng->syms[o->sym].s;
         uint32_t b = o->target;
-        struct pos np;
+        const struct eng_sym *sy = &ws->eng->syms[o->sym];
+        struct pos *np;
+        int64_t off;
         double px, units;
 
         if (o->target_date != dy->date) {
@@ -511,31 +567,23 @@ static void fill_orders(struct eng_ws *ws, struct day *dy)
             ws->busy[o->sym] = 0;         /* cancelled */
             continue;
         }
-        memset(&np, 0, sizeof(np));
-        np.s = s;
-        np.close = s->close;
-        np.sym = o->sym;
-        np.cls = o->cls;
-        np.qty = units * strat_unit(p, o->cls);
-        np.entry = px;
-        np.entry_comm = strat_commission(&dy->costs, o->cls, np.qty, px);
-        np.cand = o->cand;
-        np.cand_day = o->cand_day;
-        np.entry_bar = b;
-        np.entry_date = dy->date;
-        np.mark_bar = b;
-        np.next_date = date_of(s, b + 1);
-        plan_exit(ws, p, dy->record, &np);
-        if (np.exit_date != INT32_MAX) {
-            /* as many calendar rows as bars up to the exit: a bar on
-             * every row (a symbol's dates are among the calendar's) */
-            size_t r = dy->row + (np.exit_bar - b);
-
-            np.flat = r <= dy->d1 && ws->eng->days[r] == np.exit_date;
-            np.row_off = (int64_t)b - (int64_t)dy->row;
-        }
-        dy->cash = dy->cash - (np.qty * px + np.entry_comm);
-        insert_position(ws, &np);
+        np = &ws->slots[ws->free_slots[ws->n_free - 1]];
+        np->s = s;
+        np->sym = o->sym;
+        np->cls = o->cls;
+        np->qty = units * strat_unit(p, o->cls);
+        np->entry = px;
+        np->entry_comm = strat_commission(&dy->costs, o->cls, np->qty, px);
+        np->cand = o->cand;
+        np->cand_day = o->cand_day;
+        np->entry_bar = b;
+        np->entry_date = dy->date;
+        np->mark_bar = b;
+        plan_exit(ws, p, dy->record, np);
+        off = b >= sy->dense_from ? sy->dense_off
+                                  : gappy_off(ws, dy, np, s);
+        dy->cash = dy->cash - (np->qty * px + np->entry_comm);
+        insert_position(ws, off);
     }
     ws->n_ord = k;
 }
@@ -561,15 +609,19 @@ static double mark(struct eng_ws *ws, const struct day *dy)
     double equity = dy->cash;
 
     for (size_t i = 0; i < ws->n_pos; i++) {
-        struct pos *ps = &ws->slots[ws->pos[i]];
+        const struct held *hd = &ws->pos[i];
+        int64_t bar = (int64_t)dy->row + hd->off;
 
-        if (ps->flat) {
-            ps->mark_bar = (uint32_t)((int64_t)dy->row + ps->row_off);
-        } else if (ps->next_date == dy->date) {
-            ps->mark_bar++;
-            ps->next_date = date_of(ps->s, ps->mark_bar + 1);
+        if (hd->off == ENG_GAPPY) {
+            struct pos *ps = &ws->slots[hd->slot];
+
+            if (ps->next_date == dy->date) {
+                ps->mark_bar++;
+                ps->next_date = date_of(ps->s, ps->mark_bar + 1);
+            }
+            bar = ps->mark_bar;
         }
-        equity = equity + ps->qty * ps->close[ps->mark_bar];
+        equity = equity + hd->qty * hd->close[bar];
     }
     return equity;
 }
@@ -643,29 +695,42 @@ static int order_candidate(struct eng_ws *ws, const momo_params *p,
     const struct eng_cand *c = &eng->cands[i];
     int cls = (c->bits & ENG_CRYPTO) ? MOMO_CRYPTO : MOMO_STOCK;
     double units = strat_size_units(p, cls, equity, c->close, scale);
+    const struct eng_sym *sy;
     const momo_series *s;
     struct order *o;
 
     if (units <= 0)
         return 0;
-    s = &eng->syms[c->sym].s;
+    sy = &eng->syms[c->sym];
+    s = &sy->s;
     o = &ws->ord[ws->n_ord++];
     o->sym = c->sym;
     o->cls = cls;
     o->target = c->bar + 1 + (uint32_t)p->entry_delay_bars;
-    for (uint32_t b = o->target; b < s->n && b < o->target + 16 &&
-         !ws->fc->share_plans; b += 8) {
+    o->target_date = INT32_MIN;     /* read tomorrow, once fetched */
+    if (c->bar >= sy->dense_from)   /* or known now */
+        o->target_date = o->target < s->n
+                         ? eng->days[(int64_t)o->target - sy->dense_off]
+                         : INT32_MAX;
+    if (o->target < s->n && !ws->fc->share_plans) {
         /* the bars the fill and its exit plan read: a day ahead (in a
          * batch, the lanes share them and most reuse the walk) */
-        __builtin_prefetch(&s->date[b]);
+        uint32_t b = o->target;
+
         __builtin_prefetch(&s->open[b]);
         __builtin_prefetch(&s->high[b]);
         __builtin_prefetch(&s->low[b]);
         __builtin_prefetch(&s->close[b]);
+        __builtin_prefetch(&s->volume[b]);
+        if (b + 8 < s->n) {
+            __builtin_prefetch(&s->open[b + 8]);
+            __builtin_prefetch(&s->high[b + 8]);
+            __builtin_prefetch(&s->low[b + 8]);
+            __builtin_prefetch(&s->close[b + 8]);
+        }
+        if (o->target_date == INT32_MIN)
+            __builtin_prefetch(&s->date[b]);
     }
-    if (o->target < s->n)
-        __builtin_prefetch(&s->volume[o->target]);
-    o->target_date = INT32_MIN;     /* read tomorrow, once fetched */
     o->units = units;
     o->cand = i;
     o->cand_day = d;
@@ -814,11 +879,14 @@ static void end_of_period(struct eng_ws *ws, struct day *dy)
         ws->busy[ws->ord[i].sym] = 0;
     ws->n_ord = 0;
     for (size_t i = 0; i < ws->n_pos; i++) {
-        struct pos *ps = &ws->slots[ws->pos[i]];
+        const struct held *hd = &ws->pos[i];
+        struct pos *ps = &ws->slots[hd->slot];
 
-        close_pos(ws, dy, ps, ps->close[ps->mark_bar],
+        if (hd->off != ENG_GAPPY)
+            ps->mark_bar = (uint32_t)((int64_t)dy->row + hd->off);
+        close_pos(ws, dy, ps, ps->s->close[ps->mark_bar],
                   MOMO_EXIT_END_OF_PERIOD, ps->mark_bar);
-        ws->free_slots[ws->n_free++] = ws->pos[i];
+        ws->free_slots[ws->n_free++] = hd->slot;
     }
     ws->n_pos = 0;
     ws->n_exits = 0;
