@@ -92,11 +92,13 @@ struct eng_filter {
 };
 #define ENG_N_FILTERS 4
 
-/* An exit worked out on one day by one run of a batch, for the others
- * that fill the same bar under the same exit rule: the rule's numbers
- * and the bar decide the walk, so equal keys give equal exits. */
+/* An exit worked out by one run of a batch, for the others that fill
+ * the same bar under the same exit rule: the rule's numbers and the bar
+ * decide the walk (the window is the batch's), so equal keys give equal
+ * exits. */
 struct eng_plan {
-    int32_t date;               /* the fill's date; others are stale */
+    int32_t date;               /* the fill's date; stale before the
+                                   batch's current stretch of days */
     uint32_t sym, bar;
     int max_holding_days;
     double fixed_stop, target, trail_keep;
@@ -104,8 +106,9 @@ struct eng_plan {
     uint32_t exit_bar;
     struct strat_exit exit;
 };
-#define ENG_N_PLANS 128         /* a power of 2 */
+#define ENG_N_PLANS 1024        /* a power of 2 */
 #define ENG_PLAN_PROBES 8
+#define ENG_BATCH_DAYS 16       /* days a batch's run takes at a time */
 
 /* A workspace's filtered lists and, in a batch, its exits of the day;
  * the runs of a batch share their first workspace's. */
@@ -116,6 +119,7 @@ struct eng_fcache {
     unsigned long clock;
     unsigned long pinned;       /* stamps above it: in use by a batch */
     int share_plans;            /* in a batch: plans[] is live */
+    int32_t plans_from;         /* plans dated before it are stale */
     struct eng_plan plans[ENG_N_PLANS];
 };
 
@@ -338,7 +342,7 @@ static struct eng_plan *plan_slot(struct eng_fcache *fc, const struct pos *ps,
         struct eng_plan *e = &fc->plans[(h + (uint64_t)k) &
                                         (ENG_N_PLANS - 1)];
 
-        if (e->date != ps->entry_date)
+        if (e->date < fc->plans_from)
             return e;                   /* stale: free for this one */
         if (e->sym == ps->sym && e->bar == ps->entry_bar &&
             e->max_holding_days == r->max_holding_days &&
@@ -1031,9 +1035,20 @@ int eng_run_batch(struct eng_ws *const *ws, const momo_params *const *p,
         if (rc != MOMO_OK)
             goto out;
     }
-    for (size_t d = ws[0]->dy.d0; d <= ws[0]->dy.d1; d++)
+    /* a stretch of days at a time for each run: its own state stays in
+     * the nearest cache through the stretch, and the stretch's market
+     * data in the next one for the runs after it */
+    for (size_t d0 = ws[0]->dy.d0; d0 <= ws[0]->dy.d1;
+         d0 += ENG_BATCH_DAYS) {
+        size_t d1 = d0 + ENG_BATCH_DAYS - 1;
+
+        if (d1 > ws[0]->dy.d1)
+            d1 = ws[0]->dy.d1;
+        fc->plans_from = ws[0]->eng->days[d0];
         for (size_t k = 0; k < n; k++)
-            run_day(ws[k], d);
+            for (size_t d = d0; d <= d1; d++)
+                run_day(ws[k], d);
+    }
     for (size_t k = 0; rc == MOMO_OK && k < n; k++)
         rc = run_end(ws[k], o->record_trades, &out[k], err);
 out:
