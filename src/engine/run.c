@@ -145,7 +145,7 @@ struct eng_ws {
     const struct eng_filter *filter;   /* this run's, or NULL: scan */
     struct day dy;
     struct exit_ent *exits;     /* exits in the window, by key */
-    size_t n_exits;
+    size_t n_exits, ex_head;    /* exits[ex_head ...] are queued */
     float rsi_lo, rsi_hi;       /* the run's RSI bounds rounded to float */
     int32_t last_date;          /* the window's last date */
     size_t cut_n[2];            /* min_rank2 memo: class size ... */
@@ -156,6 +156,7 @@ struct eng_ws {
     size_t n_free;
     struct held *pos;           /* open positions, by symbol */
     size_t n_pos;
+    size_t n_gappy;             /* of them, ENG_GAPPY ones */
     struct order *ord;          /* oldest first; at most n_sym */
     size_t n_ord;
     momo_equity_row *eq;        /* n_days */
@@ -305,6 +306,7 @@ static void remove_position(struct eng_ws *ws, uint32_t sym, uint32_t slot)
 
     while (ws->pos[i].sym != sym)
         i++;
+    ws->n_gappy -= ws->pos[i].off == ENG_GAPPY;
     for (ws->n_pos--; i < ws->n_pos; i++)
         ws->pos[i] = ws->pos[i + 1];
     ws->free_slots[ws->n_free++] = slot;
@@ -460,11 +462,11 @@ static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
 static void exits_today(struct eng_ws *ws, struct day *dy, int at_open)
 {
     uint64_t today = exit_day_key(dy->date, at_open);
+    const struct exit_ent *q = ws->exits + ws->ex_head;
     size_t k = 0;
 
-    while (k < ws->n_exits &&
-           ws->exits[k].key >> ENG_EXIT_SYM_BITS == today) {
-        uint32_t slot = ws->exits[k].slot;
+    while (k < ws->n_exits && q[k].key >> ENG_EXIT_SYM_BITS == today) {
+        uint32_t slot = q[k].slot;
         struct pos *ps = &ws->slots[slot];
 
         close_pos(ws, dy, ps, ps->exit.raw_px, ps->exit.type, ps->exit_bar);
@@ -472,15 +474,14 @@ static void exits_today(struct eng_ws *ws, struct day *dy, int at_open)
         k++;
     }
     ws->n_exits -= k;
-    for (size_t i = 0; i < ws->n_exits; i++)
-        ws->exits[i] = ws->exits[i + k];
+    ws->ex_head = ws->n_exits > 0 ? ws->ex_head + k : 0;
 }
 
 /* Is an exit of this phase due today? (the queue's head tells) */
 static inline int exit_due(const struct eng_ws *ws, int32_t date, int at_open)
 {
     return ws->n_exits > 0 &&
-           ws->exits[0].key >> ENG_EXIT_SYM_BITS ==
+           ws->exits[ws->ex_head].key >> ENG_EXIT_SYM_BITS ==
                exit_day_key(date, at_open);
 }
 
@@ -495,6 +496,7 @@ static void insert_position(struct eng_ws *ws, int64_t off)
     struct held hd;
 
     hd.off = off;
+    ws->n_gappy += off == ENG_GAPPY;
     hd.close = np->s->close;
     hd.qty = np->qty;
     hd.sym = np->sym;
@@ -508,17 +510,23 @@ static void insert_position(struct eng_ws *ws, int64_t off)
     if (np->exit_date == INT32_MAX)
         return;                         /* held to the end of the window */
     {
-        struct exit_ent e;
+        struct exit_ent e, *q;
 
         e.key = exit_day_key(np->exit_date, np->exit.at_open)
                     << ENG_EXIT_SYM_BITS | np->sym;
         e.slot = slot;
+        if (ws->ex_head + ws->n_exits == ws->eng->n_sym) {
+            memmove(ws->exits, ws->exits + ws->ex_head,
+                    ws->n_exits * sizeof(*ws->exits));
+            ws->ex_head = 0;            /* the queue reached the end */
+        }
+        q = ws->exits + ws->ex_head;
         i = ws->n_exits;
-        while (i > 0 && ws->exits[i - 1].key > e.key) {
-            ws->exits[i] = ws->exits[i - 1];
+        while (i > 0 && q[i - 1].key > e.key) {
+            q[i] = q[i - 1];
             i--;
         }
-        ws->exits[i] = e;
+        q[i] = e;
         ws->n_exits++;
     }
 }
@@ -612,6 +620,13 @@ static double mark(struct eng_ws *ws, const struct day *dy)
 {
     double equity = dy->cash;
 
+    if (ws->n_gappy == 0) {
+        for (size_t i = 0; i < ws->n_pos; i++)
+            equity = equity + ws->pos[i].qty *
+                              ws->pos[i].close[(int64_t)dy->row +
+                                               ws->pos[i].off];
+        return equity;
+    }
     for (size_t i = 0; i < ws->n_pos; i++) {
         const struct held *hd = &ws->pos[i];
         int64_t bar = (int64_t)dy->row + hd->off;
@@ -893,7 +908,7 @@ static void end_of_period(struct eng_ws *ws, struct day *dy)
         ws->free_slots[ws->n_free++] = hd->slot;
     }
     ws->n_pos = 0;
-    ws->n_exits = 0;
+    ws->n_exits = ws->ex_head = ws->n_gappy = 0;
 }
 
 /* Set a run up: its window, state and filtered list. */
@@ -909,7 +924,7 @@ static int run_begin(struct eng_ws *ws, const momo_params *p,
         return rc;
     memset(ws->busy, 0, eng->n_sym);
     memset(&ws->acc, 0, sizeof(ws->acc));
-    ws->n_pos = ws->n_ord = ws->n_exits = 0;
+    ws->n_pos = ws->n_ord = ws->n_exits = ws->ex_head = ws->n_gappy = 0;
     ws->n_free = eng->n_sym;
     for (size_t i = 0; i < eng->n_sym; i++)
         ws->free_slots[i] = (uint32_t)(eng->n_sym - 1 - i);
