@@ -106,7 +106,7 @@ struct eng_plan {
     uint32_t exit_bar;
     struct strat_exit exit;
 };
-#define ENG_N_PLANS 1024        /* a power of 2 */
+#define ENG_N_PLANS 512        /* a power of 2 */
 #define ENG_PLAN_PROBES 8
 #define ENG_BATCH_DAYS 16       /* days a batch's run takes at a time */
 
@@ -731,9 +731,8 @@ static int order_candidate(struct eng_ws *ws, const momo_params *p,
         o->target_date = o->target < s->n
                          ? eng->days[(int64_t)o->target - sy->dense_off]
                          : INT32_MAX;
-    if (o->target < s->n && !ws->fc->share_plans) {
-        /* the bars the fill and its exit plan read: a day ahead (in a
-         * batch, the lanes share them and most reuse the walk) */
+    if (o->target < s->n) {
+        /* the bars the fill and its exit plan read, a day ahead */
         uint32_t b = o->target;
 
         __builtin_prefetch(&s->open[b]);
