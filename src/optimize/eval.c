@@ -590,7 +590,10 @@ static int run_pool(struct batch *bt, momo_workspace **ws, size_t lanes,
         if (store_as_done && rc == MOMO_OK &&
             (core_now() - last_commit >= COMMIT_SECONDS ||
              (pl.running == 0 && stored < done))) {
+            double t0 = core_now();
+
             rc = store(bt, pl.finished + stored, done - stored, err);
+            cx->store_seconds += core_now() - t0;
             stored = done;
             last_commit = core_now();
             if (rc != MOMO_OK) {
@@ -1048,6 +1051,8 @@ int opt_eval_design(struct opt_ctx *cx, const momo_design *d,
     }
     if (rc == MOMO_OK && !cx->estimated)
         call_estimate(cx, n_cached, 0, 0);
+    core_debug("storing rows in the cache: %.2f s, beside the workers",
+               cx->store_seconds);
     if (cx->o.progress && rc == MOMO_OK)
         cx->o.progress(cx->o.progress_ud, cx->phase_done, cx->phase_total);
     for (size_t i = 0; i < n; i++)

@@ -88,6 +88,7 @@ struct opt_ctx {
     /* counters over every phase */
     size_t n_planned, n_run, n_cached_total, n_failed_warned;
     int estimated, warmed;
+    double store_seconds;       /* storing rows in the cache, in all */
     /* progress over the current phase */
     size_t phase_done, phase_total;
 };
