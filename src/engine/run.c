@@ -962,12 +962,22 @@ static void run_day(struct eng_ws *ws, size_t d)
     if (d + 2 <= d1) {
         /* the head of the candidates of two days ahead: the lists are
          * too big for the cache, and each run visits only their heads,
-         * so fetch them before they are needed */
-        size_t c = eng->cand_start[d + 2];
+         * so fetch them before they are needed (from a filtered list:
+         * its head two days ahead, and the first candidate it names
+         * tomorrow) */
+        const struct eng_filter *f = ws->filter;
 
-        __builtin_prefetch(&eng->cands[c]);
-        __builtin_prefetch(&eng->cands[c + 4]);
-        __builtin_prefetch(&eng->cands[c + 8]);
+        if (f) {
+            __builtin_prefetch(&f->idx[f->start[d + 2]]);
+            if (f->start[d + 1] < f->start[d + 2])
+                __builtin_prefetch(&eng->cands[f->idx[f->start[d + 1]].i]);
+        } else {
+            size_t c = eng->cand_start[d + 2];
+
+            __builtin_prefetch(&eng->cands[c]);
+            __builtin_prefetch(&eng->cands[c + 4]);
+            __builtin_prefetch(&eng->cands[c + 8]);
+        }
     }
     if (exit_due(ws, dy->date, 1))
         exits_today(ws, dy, 1);                 /* (a) */
