@@ -13,11 +13,11 @@
  * A position's exit depends only on its own symbol's bars and the run's
  * parameters, never on the rest of the portfolio. So when an order fills,
  * the position's future is worked out at once: its bars are walked with
- * strat_exit_on_bar(), the very rule a day-by-day paper trader applies,
- * up to the bar where it exits or the window's last date. The daily loop
- * then only acts on exits dated today, in their phase, so nothing is
- * acted on before its date and the portfolio sees exactly the day-by-day
- * sequence. Each position's bars are read once, in order, and the loop
+ * strat_exit_scan(), the very rule a day-by-day paper trader applies
+ * (strat_exit_on_bar) run over the bar arrays, up to the bar where it
+ * exits or the window's last date. The daily loop then only acts on
+ * exits dated today, in their phase, so nothing is acted on before its
+ * date and the portfolio sees exactly the day-by-day sequence. Each position's bars are read once, in order, and the loop
  * over days touches only the marks of open positions, pending orders and
  * the head of the day's candidate list. Nothing is allocated inside the
  * loop (trade records, when asked for, grow geometrically).
