@@ -740,12 +740,6 @@ static int order_candidate(struct eng_ws *ws, const momo_params *p,
         __builtin_prefetch(&s->low[b]);
         __builtin_prefetch(&s->close[b]);
         __builtin_prefetch(&s->volume[b]);
-        if (b + 8 < s->n) {
-            __builtin_prefetch(&s->open[b + 8]);
-            __builtin_prefetch(&s->high[b + 8]);
-            __builtin_prefetch(&s->low[b + 8]);
-            __builtin_prefetch(&s->close[b + 8]);
-        }
         if (o->target_date == INT32_MIN)
             __builtin_prefetch(&s->date[b]);
     }
