@@ -26,7 +26,7 @@
 
 #include "optimize/optimize_int.h"
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 struct opt_cache {
     sqlite3 *db;
@@ -291,15 +291,18 @@ static int create_schema(struct opt_cache *c, momo_err *err)
     }
     core_buf_release(&b);
     core_buf_init(&b, 1 << 16);
+    /* rows go in in the order they are stored, and only the key index
+     * takes them in key order: the random keys then touch a small index
+     * instead of the whole table */
     core_buf_printf(&b, "CREATE TABLE IF NOT EXISTS runs("
-                        "key TEXT PRIMARY KEY, "
+                        "key TEXT NOT NULL UNIQUE, "
                         "engine_version INTEGER NOT NULL, "
                         "dataset_checksum INTEGER NOT NULL, "
                         "date_from TEXT NOT NULL, date_to TEXT NOT NULL, "
                         "params TEXT NOT NULL, status TEXT NOT NULL, ");
     metric_columns(&b, " REAL");
     core_buf_printf(&b, ", subperiods BLOB NOT NULL, blocks BLOB NOT NULL"
-                        ") WITHOUT ROWID; "
+                        "); "
                         "CREATE TABLE IF NOT EXISTS trials("
                         "seq INTEGER PRIMARY KEY, phase TEXT NOT NULL, "
                         "split INTEGER, key TEXT NOT NULL, "
