@@ -17,6 +17,7 @@
  * 0; a neighbour that failed counts as a fall of one sd.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -972,16 +973,41 @@ out:
     return rc;
 }
 
+/* The trials table, written on a thread of its own beside the files. */
+struct trials_job {
+    const momo_opt_result *r;
+    const char *mode;
+    momo_err err;
+    int rc;
+};
+
+static void *trials_main(void *arg)
+{
+    struct trials_job *tj = arg;
+    double t = core_now();
+
+    tj->rc = write_trials(tj->r, tj->mode, &tj->err);
+    core_debug("writing the trials table %.2f s (beside the files)",
+               core_now() - t);
+    return NULL;
+}
+
 int momo_opt_write(const momo_opt_result *r, const char *dir,
                    const char *mode, momo_err *err)
 {
     struct core_buf b;
-    int rc = core_mkdir_p(dir, err);
-
+    struct trials_job tj;
+    pthread_t tid;
+    int rc = core_mkdir_p(dir, err), threaded;
     double t = core_now();
 
     if (rc != MOMO_OK)
         return rc;
+    tj.r = r;
+    tj.mode = mode;
+    tj.rc = MOMO_OK;
+    momo_err_clear(&tj.err);
+    threaded = pthread_create(&tid, NULL, trials_main, &tj) == 0;
     core_buf_init(&b, (size_t)1 << 31);
     results_csv(r, &b);
     rc = opt_write_buf(dir, "results.csv", &b, err);
@@ -1017,9 +1043,13 @@ int momo_opt_write(const momo_opt_result *r, const char *dir,
     }
     core_debug("writing the JSON files and equity_top.csv %.2f s",
                core_now() - t);
-    t = core_now();
-    if (rc == MOMO_OK)
-        rc = write_trials(r, mode, err);
-    core_debug("writing the trials table %.2f s", core_now() - t);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        trials_main(&tj);
+    if (rc == MOMO_OK && tj.rc != MOMO_OK) {
+        *err = tj.err;
+        rc = tj.rc;
+    }
     return rc;
 }
