@@ -226,18 +226,23 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-static double noisy(const struct day *dy, double px, uint32_t sym,
-                    uint32_t bar, int side)
+static double noise_of(const struct day *dy, double px, uint32_t sym,
+                       uint32_t bar, int side)
 {
     uint64_t h;
     double u;
 
-    if (dy->noise == 0)
-        return px;
     h = mix64(dy->noise_seed ^ mix64(((uint64_t)sym << 33) ^
                                      ((uint64_t)bar << 1) ^ (uint64_t)side));
     u = (double)(h >> 11) / 9007199254740992.0 * 2.0 - 1.0;
     return px * (1.0 + u * dy->noise);
+}
+
+/* A fill's price with the run's fill noise, if any. */
+static inline double noisy(const struct day *dy, double px, uint32_t sym,
+                           uint32_t bar, int side)
+{
+    return dy->noise == 0 ? px : noise_of(dy, px, sym, bar, side);
 }
 
 static void close_pos(struct eng_ws *ws, struct day *dy, struct pos *ps,
@@ -459,9 +464,8 @@ static void plan_exit(struct eng_ws *ws, const momo_params *p, int record,
 
 /* Exits dated today in one phase ((a) at the open or (c) intraday): the
  * head of the exit queue, already in symbol order. */
-static void exits_today(struct eng_ws *ws, struct day *dy, int at_open)
+static void exits_today(struct eng_ws *ws, struct day *dy, uint64_t today)
 {
-    uint64_t today = exit_day_key(dy->date, at_open);
     const struct exit_ent *q = ws->exits + ws->ex_head;
     size_t k = 0;
 
@@ -477,12 +481,11 @@ static void exits_today(struct eng_ws *ws, struct day *dy, int at_open)
     ws->ex_head = ws->n_exits > 0 ? ws->ex_head + k : 0;
 }
 
-/* Is an exit of this phase due today? (the queue's head tells) */
-static inline int exit_due(const struct eng_ws *ws, int32_t date, int at_open)
+/* Is an exit of this phase (its exit_day_key) due? The head tells. */
+static inline int exit_due(const struct eng_ws *ws, uint64_t today)
 {
     return ws->n_exits > 0 &&
-           ws->exits[ws->ex_head].key >> ENG_EXIT_SYM_BITS ==
-               exit_day_key(date, at_open);
+           ws->exits[ws->ex_head].key >> ENG_EXIT_SYM_BITS == today;
 }
 
 /* Put the new position of the next free slot (filled in by the caller)
@@ -949,6 +952,7 @@ static void run_day(struct eng_ws *ws, size_t d)
     const momo_params *p = dy->p;
     size_t d0 = dy->d0, d1 = dy->d1;
     momo_equity_row *row = &ws->eq[d - d0];
+    uint64_t today;
     double equity;
 
     dy->date = eng->days[d];
@@ -973,12 +977,14 @@ static void run_day(struct eng_ws *ws, size_t d)
             __builtin_prefetch(&eng->cands[c + 8]);
         }
     }
-    if (exit_due(ws, dy->date, 1))
-        exits_today(ws, dy, 1);                 /* (a) */
+    today = exit_day_key(dy->date, 1);
+    if (exit_due(ws, today))
+        exits_today(ws, dy, today);             /* (a) */
     if (ws->n_ord && orders_due(ws, dy->date))
         fill_orders(ws, dy);                    /* (b) */
-    if (exit_due(ws, dy->date, 0))
-        exits_today(ws, dy, 0);                 /* (c) */
+    today |= 1;                                 /* the intraday phase */
+    if (exit_due(ws, today))
+        exits_today(ws, dy, today);             /* (c) */
     if (d > d0 && p->cash_rate != 0)
         dy->cash = dy->cash * dy->growth;
     equity = mark(ws, dy);                      /* (d) */
