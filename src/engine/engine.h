@@ -121,6 +121,22 @@ static inline double eng_cand_score(const struct momo_engine *eng, size_t d,
            (double)(n - 1);
 }
 
+/* The first index of [lo, hi) whose value in the ascending array a is
+ * above x, or hi. */
+static inline size_t eng_first_above(const int32_t *a, size_t lo, size_t hi,
+                                     int32_t x)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (a[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Fill eng->regimes from the proxy, the volatility source and the
  * breadth per day (breadth[d], computed with the ranks). */
 int eng_regimes(struct momo_engine *eng, const momo_params *p,

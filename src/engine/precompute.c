@@ -686,30 +686,13 @@ const uint32_t *momo_engine_symbols(const momo_engine *eng, size_t *n)
 int eng_window(const struct momo_engine *eng, int32_t from, int32_t to,
                size_t *d0, size_t *d1, momo_err *err)
 {
-    size_t lo = 0, hi = eng->n_days;
+    size_t lo;
     char a[11], b[11], c[11], d[11];
 
     if (to == 0)
         to = INT32_MAX;
-    while (lo < hi) {                 /* first day >= from */
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (eng->days[mid] < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *d0 = lo;
-    lo = 0;
-    hi = eng->n_days;
-    while (lo < hi) {                 /* first day > to */
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (eng->days[mid] <= to)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    *d0 = lower_bound(eng->days, eng->n_days, from);   /* first >= from */
+    lo = eng_first_above(eng->days, 0, eng->n_days, to);
     if (lo == 0 || *d0 >= lo)
         return momo_err_set(err, MOMO_EINVAL,
                             "the window %s..%s holds no trading day (the "

@@ -381,15 +381,7 @@ static uint32_t walk_end(const struct eng_ws *ws, const struct eng_sym *sy,
         return (uint32_t)cap;           /* the usual case: one look */
     if (cap < hi)
         hi = (size_t)cap;
-    while (lo < hi) {                   /* first date > last_date */
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (s->date[mid] <= last_date)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (uint32_t)lo;
+    return (uint32_t)eng_first_above(s->date, lo, hi, last_date);
 }
 
 /* Walk a new position's bars from the one after its entry bar, up to the
